@@ -1,0 +1,39 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+INSTRUCTORS_GROUP = "Instructors"
+
+
+class User(AbstractUser):
+    """A person using Educa. Instructors are members of the Instructors group."""
+
+    email = models.EmailField(_("email address"))
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_unique_ci",
+                violation_error_message=_(
+                    "A user with that email address already exists."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """What other people see: the display name, else the username."""
+        return self.display_name or self.username
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.has_perm("courses.add_course")

@@ -1,0 +1,36 @@
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from educa.accounts.models import INSTRUCTORS_GROUP, User
+
+# Instructors author courses: they may manage every course-domain model.
+INSTRUCTOR_MODELS = ("course", "module", "content", "text", "file", "image", "video")
+
+
+def ensure_instructors_group() -> Group:
+    """Create the Instructors group with the course-authoring permissions."""
+    group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    permissions = Permission.objects.filter(
+        content_type__app_label="courses", content_type__model__in=INSTRUCTOR_MODELS
+    )
+    group.permissions.add(*permissions)
+    return group
+
+
+@transaction.atomic
+def register_student(
+    *, username: str, email: str, password: str, display_name: str = ""
+) -> User:
+    """Create a student account; the caller has validated the input."""
+    user = User(username=username, email=email, display_name=display_name)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def make_instructor(*, user: User) -> User:
+    """Let `user` author courses."""
+    user.groups.add(ensure_instructors_group())
+    return user

@@ -1,0 +1,211 @@
+"""A small demo: subjects, two instructors, courses of every content type, students."""
+
+import io
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from PIL import Image as PillowImage
+from PIL import ImageDraw
+
+from educa.accounts.models import User
+from educa.accounts.services import make_instructor, register_student
+from educa.courses.models import Course, Module, Subject
+from educa.courses.services import add_content, add_module, create_course
+from educa.learning.services import enroll
+
+DEMO_PASSWORD = "educa-demo-2026"  # noqa: S105 - published on purpose, DEBUG only
+INSTRUCTORS = [("ada", "Ada Lovelace"), ("alan", "Alan Turing")]
+STUDENTS = [
+    ("grace", "Grace Hopper"),
+    ("linus", "Linus Torvalds"),
+    ("margaret", "Margaret Hamilton"),
+    ("guido", "Guido van Rossum"),
+    ("barbara", "Barbara Liskov"),
+]
+SUBJECTS = [
+    ("Mathematics", "mathematics"),
+    ("Programming", "programming"),
+    ("Physics", "physics"),
+    ("Music", "music"),
+]
+# (instructor, subject slug, title, slug, overview, module titles)
+COURSES = [
+    (
+        "ada",
+        "mathematics",
+        "Linear Algebra Essentials",
+        "linear-algebra-essentials",
+        "Vectors, matrices and linear maps, built up from pictures to proofs.",
+        ["Vectors", "Matrices", "Linear maps"],
+    ),
+    (
+        "ada",
+        "programming",
+        "Python for Beginners",
+        "python-for-beginners",
+        "Write your first programs: values, functions, loops and files.",
+        ["Getting started", "Functions", "Working with files"],
+    ),
+    (
+        "ada",
+        "music",
+        "Music Theory 101",
+        "music-theory-101",
+        "Scales, intervals and chords, with ear-training exercises.",
+        ["Notes and scales", "Intervals"],
+    ),
+    (
+        "alan",
+        "programming",
+        "Django from Zero",
+        "django-from-zero",
+        "Build and deploy a real web application with Django.",
+        ["Models", "Views and templates", "Deploying"],
+    ),
+    (
+        "alan",
+        "physics",
+        "Classical Mechanics",
+        "classical-mechanics",
+        "Newton's laws, energy and momentum, with worked problems.",
+        ["Kinematics", "Forces", "Energy"],
+    ),
+]
+# Each student's courses, by slug.
+ENROLLMENTS = {
+    "grace": ["python-for-beginners", "django-from-zero", "linear-algebra-essentials"],
+    "linus": ["django-from-zero", "classical-mechanics"],
+    "margaret": ["classical-mechanics", "linear-algebra-essentials"],
+    "guido": ["python-for-beginners", "music-theory-101"],
+    "barbara": ["django-from-zero"],
+}
+VIDEOS = [
+    "https://www.youtube.com/watch?v=kqtD5dpn9C8",
+    "https://vimeo.com/76979871",
+]
+
+
+def _png(title: str) -> SimpleUploadedFile:
+    """A small generated illustration, so the demo needs no network."""
+    picture = PillowImage.new("RGB", (480, 270), (58, 91, 217))
+    ImageDraw.Draw(picture).text((24, 120), title, fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return SimpleUploadedFile("illustration.png", buffer.getvalue(), "image/png")
+
+
+def _notes(title: str) -> SimpleUploadedFile:
+    body = f"{title}\n\nSummary notes for this module. Read them after the video.\n"
+    return SimpleUploadedFile("notes.txt", body.encode(), "text/plain")
+
+
+class Command(BaseCommand):
+    help = "Create demo users, subjects, courses and enrollments (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when any course exists (used by `make run`).",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off."
+        )
+
+    def handle(self, *args: Any, if_empty: bool, force: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: refusing to create demo accounts with a published "
+                "password. Use --force if you really mean it."
+            )
+        if if_empty and Course.objects.exists():
+            self.stdout.write("The database already has courses; demo data not loaded.")
+            return
+        with transaction.atomic():
+            created = self._seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({created} new courses).")
+        )
+        self.stdout.write(f"  Instructors: {', '.join(u for u, _ in INSTRUCTORS)}")
+        self.stdout.write(f"  Students:    {', '.join(u for u, _ in STUDENTS)}")
+        self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
+
+    def _user(self, username: str, name: str) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = register_student(
+                username=username,
+                email=f"{username}@educa.test",
+                password=DEMO_PASSWORD,
+                display_name=name,
+            )
+        return user
+
+    def _seed(self) -> int:
+        instructors = {
+            u: make_instructor(user=self._user(u, n)) for u, n in INSTRUCTORS
+        }
+        students = {u: self._user(u, n) for u, n in STUDENTS}
+        subjects = {
+            slug: Subject.objects.get_or_create(slug=slug, defaults={"title": title})[0]
+            for title, slug in SUBJECTS
+        }
+        created = 0
+        for owner, subject, title, slug, overview, module_titles in COURSES:
+            if Course.objects.filter(slug=slug).exists():
+                continue
+            course = create_course(
+                owner=instructors[owner],
+                subject=subjects[subject],
+                title=title,
+                slug=slug,
+                overview=overview,
+            )
+            for number, module_title in enumerate(module_titles):
+                self._module(course, number, module_title)
+            created += 1
+        for username, slugs in ENROLLMENTS.items():
+            for course in Course.objects.filter(slug__in=slugs):
+                enroll(student=students[username], course=course)
+        return created
+
+    def _module(self, course: Course, number: int, title: str) -> Module:
+        owner = course.owner
+        module = add_module(
+            course=course,
+            by=owner,
+            title=title,
+            description=f"Part {number + 1} of {course}.",
+        )
+        add_content(
+            module=module,
+            by=owner,
+            kind="text",
+            title=f"Introduction to {title.lower()}",
+            content=f"Welcome to “{title}”.\n\nWork through the video, then the notes.",
+        )
+        add_content(
+            module=module,
+            by=owner,
+            kind="video",
+            title=f"{title}: lecture",
+            url=VIDEOS[number % len(VIDEOS)],
+        )
+        add_content(
+            module=module,
+            by=owner,
+            kind="image",
+            title=f"{title} at a glance",
+            file=_png(title),
+        )
+        add_content(
+            module=module,
+            by=owner,
+            kind="file",
+            title=f"{title} notes",
+            file=_notes(title),
+        )
+        return module

@@ -1,0 +1,230 @@
+from pathlib import Path
+from uuid import uuid4
+
+from django import forms
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from educa.courses.ordering import OrderField
+from educa.courses.video import embed_url
+
+CONTENT_KINDS = ("text", "video", "image", "file")
+
+
+class Subject(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        related_name="courses_created",
+        on_delete=models.CASCADE,
+    )
+    subject = models.ForeignKey(
+        Subject, related_name="courses", on_delete=models.PROTECT
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    overview = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="learning.Enrollment",
+        related_name="courses_joined",
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["-created", "-id"], name="course_newest_idx"),
+            models.Index(
+                fields=["subject", "-created"], name="course_subject_newest_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("course_detail", args=[self.slug])
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, related_name="modules", on_delete=models.CASCADE)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = OrderField(blank=True, for_fields=["course"])
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "order"], name="module_order_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class Content(models.Model):
+    """A module's slot holding one item (text, video, image or file), in order."""
+
+    module = models.ForeignKey(
+        Module, related_name="contents", on_delete=models.CASCADE
+    )
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        limit_choices_to={"app_label": "courses", "model__in": CONTENT_KINDS},
+    )
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    order = OrderField(blank=True, for_fields=["module"])
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "order"], name="content_order_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="content_item_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.content_type.model} #{self.object_id}"
+
+    @property
+    def kind(self) -> str:
+        """`text`, `video`, `image` or `file`."""
+        return self.content_type.model
+
+
+def course_upload_path(item: "ItemBase", filename: str) -> str:
+    """`courses/<course id>/<random>.<ext>`: never the uploader's filename."""
+    extension = Path(filename).suffix.lower()[:16]
+    return f"courses/{item.course_id}/{uuid4().hex}{extension}"
+
+
+def validate_upload_size(file: UploadedFile) -> None:
+    limit = settings.MAX_UPLOAD_SIZE
+    if file.size > limit:
+        raise ValidationError(
+            "The file is %(size)s MB; the limit is %(limit)s MB.",
+            code="file_too_large",
+            params={
+                "size": round(file.size / 2**20, 1),
+                "limit": round(limit / 2**20, 1),
+            },
+        )
+
+
+# What instructors may attach as a downloadable file.
+FILE_EXTENSIONS = [
+    *("pdf", "txt", "md", "rtf", "epub", "doc", "docx", "odt"),
+    *("csv", "json", "xls", "xlsx", "ods", "ppt", "pptx", "odp"),
+    *("zip", "gz", "tar", "7z"),
+    *(
+        "py",
+        "ipynb",
+        "sql",
+        "html",
+        "css",
+        "js",
+        "java",
+        "c",
+        "cpp",
+        "h",
+        "rs",
+        "go",
+        "rb",
+    ),
+    *("png", "jpg", "jpeg", "gif", "webp", "mp3", "ogg", "wav"),
+]
+
+
+class ItemBase(models.Model):
+    """What every kind of content item shares. `render()` gives its HTML."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        related_name="%(class)s_items",
+        on_delete=models.CASCADE,
+    )
+    # The course the item was created in: it decides where uploads are stored
+    # and who may download them without walking content -> module -> course.
+    course = models.ForeignKey(Course, related_name="+", on_delete=models.CASCADE)
+    title = models.CharField(max_length=250)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    contents = GenericRelation(Content)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    def render(self) -> SafeString:
+        return render_to_string(
+            f"courses/content/{self._meta.model_name}.html", {"item": self}
+        )
+
+
+class Text(ItemBase):
+    content = models.TextField()
+
+
+class File(ItemBase):
+    file = models.FileField(
+        upload_to=course_upload_path,
+        max_length=255,
+        validators=[FileExtensionValidator(FILE_EXTENSIONS), validate_upload_size],
+    )
+
+
+class Image(ItemBase):
+    file = models.ImageField(
+        upload_to=course_upload_path, max_length=255, validators=[validate_upload_size]
+    )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.file and not self.file._committed:
+            # A new upload: Pillow must be able to read it as an image.
+            try:
+                forms.ImageField().to_python(self.file.file)
+            except ValidationError as error:
+                raise ValidationError({"file": error.messages}) from error
+
+
+class Video(ItemBase):
+    url = models.URLField(help_text="A YouTube or Vimeo link.")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.url and embed_url(self.url) is None:
+            raise ValidationError({"url": "Use a YouTube or Vimeo video link."})
+
+    @property
+    def embed_url(self) -> str | None:
+        return embed_url(self.url)

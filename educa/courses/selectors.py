@@ -1,0 +1,104 @@
+"""Reads from the course domain, each in a fixed number of queries."""
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from educa.accounts.models import User
+from educa.courses.models import (
+    Content,
+    Course,
+    File,
+    Image,
+    Module,
+    Subject,
+    Text,
+    Video,
+)
+from educa.learning.models import Enrollment
+
+
+def _count_of(model, field: str) -> Coalesce:
+    """A correlated COUNT subquery: unlike two Count() joins, counts never multiply."""
+    counts = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def catalog_courses(
+    *, subject: Subject | None = None, search: str = ""
+) -> QuerySet[Course]:
+    """Courses newest first, with subject, owner, module and student counts."""
+    courses = Course.objects.select_related("subject", "owner").annotate(
+        total_modules=_count_of(Module, "course"),
+        total_students=_count_of(Enrollment, "course"),
+    )
+    if subject is not None:
+        courses = courses.filter(subject=subject)
+    if search := search.strip():
+        courses = courses.filter(
+            Q(title__icontains=search) | Q(overview__icontains=search)
+        )
+    return courses.order_by("-created", "-id")
+
+
+def subjects_with_course_counts() -> QuerySet[Subject]:
+    return Subject.objects.annotate(total_courses=Count("courses")).order_by("title")
+
+
+def owned_courses(owner: User) -> QuerySet[Course]:
+    return catalog_courses().filter(owner=owner)
+
+
+def course_outline(course: Course) -> list[Module]:
+    """The course's modules in order, without their contents."""
+    return list(course.modules.order_by("order"))
+
+
+def _contents_with_items() -> QuerySet[Content]:
+    return (
+        Content.objects.select_related("content_type")
+        .order_by("order")
+        .prefetch_related(
+            GenericPrefetch(
+                "item",
+                [
+                    Text.objects.all(),
+                    File.objects.all(),
+                    Image.objects.all(),
+                    Video.objects.all(),
+                ],
+            )
+        )
+    )
+
+
+def course_contents(course: Course) -> list[Module]:
+    """Modules in order, each with `.contents.all()` in order and every item loaded.
+
+    Six queries however many modules and contents: modules, contents, and one
+    per item kind.
+    """
+    return list(
+        course.modules.order_by("order").prefetch_related(
+            Prefetch("contents", queryset=_contents_with_items())
+        )
+    )
+
+
+def module_contents(module: Module) -> list[Content]:
+    """The module's contents in order with their items: five queries."""
+    return list(_contents_with_items().filter(module=module))

@@ -1,0 +1,158 @@
+"""Writes to the course domain. Views, API endpoints and commands call these."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from educa.accounts.models import User
+from educa.courses.models import (
+    CONTENT_KINDS,
+    Content,
+    Course,
+    ItemBase,
+    Module,
+    Subject,
+)
+from educa.courses.ordering import rewrite_order
+from educa.courses.permissions import can_author_courses, can_edit_course
+
+
+def _require_owner(user: User, course: Course) -> None:
+    if not can_edit_course(user, course):
+        raise PermissionDenied("Only the course's instructor may change it.")
+
+
+@transaction.atomic
+def create_course(
+    *, owner: User, subject: Subject, title: str, slug: str, overview: str
+) -> Course:
+    if not can_author_courses(owner):
+        raise PermissionDenied("Only instructors may create courses.")
+    course = Course(
+        owner=owner, subject=subject, title=title, slug=slug, overview=overview
+    )
+    course.full_clean()
+    course.save()
+    return course
+
+
+@transaction.atomic
+def update_course(*, course: Course, by: User, **fields: Any) -> Course:
+    """Change `title`, `slug`, `overview` and/or `subject`."""
+    _require_owner(by, course)
+    allowed = {"title", "slug", "overview", "subject"}
+    if unknown := set(fields) - allowed:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(course, name, value)
+    course.full_clean()
+    course.save(update_fields=[*fields])
+    return course
+
+
+@transaction.atomic
+def delete_course(*, course: Course, by: User) -> None:
+    _require_owner(by, course)
+    # Items point at the course, so they go with it.
+    course.delete()
+
+
+@transaction.atomic
+def add_module(
+    *, course: Course, by: User, title: str, description: str = ""
+) -> Module:
+    _require_owner(by, course)
+    # Appends take the next position: lock the course so two appends
+    # cannot compute the same one.
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    module = Module(course=course, title=title, description=description)
+    module.full_clean(exclude=["order"])
+    module.save()
+    return module
+
+
+@transaction.atomic
+def update_module(*, module: Module, by: User, **fields: Any) -> Module:
+    """Change `title` and/or `description`."""
+    _require_owner(by, module.course)
+    if unknown := set(fields) - {"title", "description"}:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(module, name, value)
+    module.full_clean()
+    module.save(update_fields=[*fields])
+    return module
+
+
+@transaction.atomic
+def delete_module(*, module: Module, by: User) -> None:
+    _require_owner(by, module.course)
+    for content in module.contents.prefetch_related("item"):
+        content.item.delete()
+    module.delete()
+
+
+@transaction.atomic
+def reorder_modules(*, course: Course, by: User, module_ids: Sequence[int]) -> None:
+    """Put the course's modules in the order of `module_ids` (each exactly once)."""
+    _require_owner(by, course)
+    rewrite_order(course.modules.all(), module_ids)
+
+
+def _item_model(kind: str) -> type[ItemBase]:
+    if kind not in CONTENT_KINDS:
+        raise ValidationError(f"Unknown content type {kind!r}.")
+    return ContentType.objects.get_by_natural_key("courses", kind).model_class()
+
+
+@transaction.atomic
+def add_content(
+    *, module: Module, by: User, kind: str, title: str, **data: Any
+) -> Content:
+    """Append a `kind` item (text/video/image/file) to the module.
+
+    `data` holds the kind's own field: `content` (text), `url` (video) or
+    `file` (image and file: an uploaded file).
+    """
+    _require_owner(by, module.course)
+    model = _item_model(kind)
+    item = model(owner=by, course=module.course, title=title, **data)
+    item.full_clean()
+    Module.objects.select_for_update().filter(pk=module.pk).first()
+    item.save()
+    return Content.objects.create(module=module, item=item)
+
+
+@transaction.atomic
+def update_content(*, content: Content, by: User, **fields: Any) -> Content:
+    """Change the item's `title` and its kind's own field."""
+    _require_owner(by, content.module.course)
+    item = content.item
+    editable = {"title", "content", "url", "file"}
+    unknown = {
+        name for name in fields if name not in editable or not hasattr(item, name)
+    }
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    return content
+
+
+@transaction.atomic
+def delete_content(*, content: Content, by: User) -> None:
+    _require_owner(by, content.module.course)
+    # Deleting the item deletes its Content row through the generic relation.
+    content.item.delete()
+
+
+@transaction.atomic
+def reorder_contents(*, module: Module, by: User, content_ids: Sequence[int]) -> None:
+    """Put the module's contents in the order of `content_ids` (each exactly once)."""
+    _require_owner(by, module.course)
+    rewrite_order(module.contents.all(), content_ids)

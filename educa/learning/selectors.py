@@ -1,0 +1,14 @@
+from django.db.models import QuerySet
+
+from educa.accounts.models import User
+from educa.courses.models import Course
+from educa.courses.selectors import catalog_courses
+
+
+def enrolled_courses(student: User) -> QuerySet[Course]:
+    """The student's courses, newest enrollment first."""
+    return (
+        catalog_courses()
+        .filter(enrollments__student=student)
+        .order_by("-enrollments__enrolled_at")
+    )

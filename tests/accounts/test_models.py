@@ -1,0 +1,35 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.db import IntegrityError
+
+from educa.accounts.models import INSTRUCTORS_GROUP
+from tests.factories import StudentFactory
+
+
+def test_instructors_group_grants_course_authoring(instructor, student):
+    assert instructor.is_instructor
+    assert instructor.has_perms(
+        [
+            "courses.add_course",
+            "courses.change_module",
+            "courses.delete_content",
+            "courses.add_video",
+        ]
+    )
+    assert not student.is_instructor
+
+
+def test_instructors_group_exists_after_migrate(db):
+    group = Group.objects.get(name=INSTRUCTORS_GROUP)
+
+    assert group.permissions.filter(codename="add_course").exists()
+
+
+def test_email_is_unique_ignoring_case(student):
+    with pytest.raises(IntegrityError):
+        StudentFactory(email=student.email.upper())
+
+
+def test_name_prefers_the_display_name(db):
+    assert StudentFactory(display_name="Ada L.").name == "Ada L."
+    assert StudentFactory(username="plain", display_name="").name == "plain"

@@ -1,0 +1,135 @@
+"""Test-suite wiring: the stack check, then factories as fixtures.
+
+The suite runs against the real PostgreSQL and Redis named by DATABASE_URL
+and REDIS_URL (`make test` sets the defaults). If either is missing, the run
+stops at once with one line saying which and how to point at it.
+"""
+
+import socket
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
+
+from educa.courses.models import File, Image, Text, Video
+from tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    InstructorFactory,
+    StudentFactory,
+)
+from tests.servers import django_env, uvicorn_server
+
+
+def _unreachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return False
+    except OSError:
+        return True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit(
+            "The suite runs on PostgreSQL: set DATABASE_URL="
+            "postgres://postgres@127.0.0.1:5432/educa_test (or run `make test`).",
+            returncode=2,
+        )
+    host, port = database["HOST"] or "localhost", int(database["PORT"] or 5432)
+    if _unreachable(host, port):
+        pytest.exit(
+            f"PostgreSQL is not reachable at {host}:{port}: "
+            "start it or point DATABASE_URL at a running server.",
+            returncode=2,
+        )
+    if not settings.REDIS_URL:
+        pytest.exit(
+            "The suite runs on Redis: set REDIS_URL=redis://127.0.0.1:6379/0 "
+            "(or run `make test`).",
+            returncode=2,
+        )
+    redis = urlsplit(settings.REDIS_URL)
+    if _unreachable(redis.hostname or "localhost", redis.port or 6379):
+        pytest.exit(
+            f"Redis is not reachable at {settings.REDIS_URL}: "
+            "start it or point REDIS_URL at a running server.",
+            returncode=2,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the Redis database is the suite's own)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads land in a per-test folder, never in the developer's data directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def live_server_url(transactional_db, settings):
+    """A real uvicorn process serving the test database; yields its base URL.
+
+    Function-scoped on purpose: the flush after a transactional test recreates
+    content types with new ids, which a longer-lived server would have cached.
+    Data made in the test must be committed (transactional_db does that).
+    """
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    env = django_env(
+        DATABASE_URL=(
+            f"postgres://{credentials}@{database['HOST'] or 'localhost'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        DEBUG="true",
+    )
+    with uvicorn_server(env) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def warm_content_types(db):
+    """Fill the per-process ContentType cache, as any long-running worker has.
+
+    Query-count tests use it so their counts do not depend on which test ran
+    first in the process.
+    """
+    ContentType.objects.get_for_models(Text, File, Image, Video)
+
+
+@pytest.fixture
+def instructor(db):
+    return InstructorFactory()
+
+
+@pytest.fixture
+def other_instructor(db):
+    return InstructorFactory()
+
+
+@pytest.fixture
+def student(db):
+    return StudentFactory()
+
+
+@pytest.fixture
+def course(instructor):
+    return CourseFactory(owner=instructor)
+
+
+@pytest.fixture
+def enrolled_student(course):
+    return EnrollmentFactory(course=course).student

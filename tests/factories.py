@@ -1,0 +1,136 @@
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PillowImage
+
+from educa.accounts.models import User
+from educa.accounts.services import ensure_instructors_group
+from educa.courses.models import (
+    Content,
+    Course,
+    File,
+    Image,
+    Module,
+    Subject,
+    Text,
+    Video,
+)
+from educa.learning.models import Enrollment
+
+PASSWORD = "correct-horse-battery"
+
+
+def png_upload(
+    name: str = "picture.png", size: tuple[int, int] = (8, 8)
+) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), "image/png")
+
+
+class StudentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"student{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    display_name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+
+
+class InstructorFactory(StudentFactory):
+    username = factory.Sequence(lambda n: f"instructor{n}")
+
+    @factory.post_generation
+    def instructors_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(ensure_instructors_group())
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subject
+        django_get_or_create = ("slug",)
+
+    title = factory.Sequence(lambda n: f"Subject {n}")
+    slug = factory.Sequence(lambda n: f"subject-{n}")
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    owner = factory.SubFactory(InstructorFactory)
+    subject = factory.SubFactory(SubjectFactory)
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    overview = "What this course teaches."
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    description = "What this module covers."
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    course = factory.SubFactory(CourseFactory)
+    student = factory.SubFactory(StudentFactory)
+
+
+class _ItemFactory(factory.django.DjangoModelFactory):
+    owner = factory.SelfAttribute("course.owner")
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Item {n}")
+
+
+class TextFactory(_ItemFactory):
+    class Meta:
+        model = Text
+
+    content = "Some <b>text</b>."
+
+
+class VideoFactory(_ItemFactory):
+    class Meta:
+        model = Video
+
+    url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+class ImageFactory(_ItemFactory):
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(png_upload)
+
+
+class FileFactory(_ItemFactory):
+    class Meta:
+        model = File
+
+    file = factory.LazyFunction(
+        lambda: SimpleUploadedFile("notes.txt", b"notes", "text/plain")
+    )
+
+
+ITEM_FACTORIES = {
+    "text": TextFactory,
+    "video": VideoFactory,
+    "image": ImageFactory,
+    "file": FileFactory,
+}
+
+
+def add_content(module: Module, kind: str = "text") -> Content:
+    """A content of `kind` appended to `module`."""
+    item = ITEM_FACTORIES[kind](course=module.course, owner=module.course.owner)
+    return Content.objects.create(module=module, item=item)

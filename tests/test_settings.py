@@ -1,0 +1,90 @@
+"""Start-up behaviour, checked in fresh interpreters as an operator would meet it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3Yp9-vT2xQw8Lm4Rz7Nb1Hc6Df0Gj5Ks" * 2,
+    "ALLOWED_HOSTS": "educa.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://educa.example.com",
+}
+
+
+def _django(
+    args: list[str], env: dict[str, str], tmp_path
+) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "django", *args],
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "educa.settings",
+            "DATA_DIR": str(tmp_path),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_without_required_setting_stops_with_one_clear_line(
+    tmp_path, missing
+):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+
+    result = _django(["check"], env, tmp_path)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert missing in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    result = _django(
+        ["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV, tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_redis_url_switches_cache_and_channel_layer(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.CACHES['default']['BACKEND']);"
+        "print(s.CHANNEL_LAYERS['default']['BACKEND'])"
+    )
+    env_with = {"REDIS_URL": "redis://127.0.0.1:6379/5"}
+    clean = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+
+    def backends(extra):
+        return subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            env={**clean, "DJANGO_SETTINGS_MODULE": "educa.settings", **extra},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.split()
+
+    assert backends({}) == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "channels.layers.InMemoryChannelLayer",
+    ]
+    assert backends(env_with) == [
+        "django.core.cache.backends.redis.RedisCache",
+        "channels_redis.core.RedisChannelLayer",
+    ]
