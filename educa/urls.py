@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("educa.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("educa.api.urls")),
     path("", include("educa.courses.urls")),
 ]

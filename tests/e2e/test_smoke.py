@@ -6,8 +6,9 @@ from tests.servers import django_env, manage, uvicorn_server
 
 
 def test_embedded_default_serves_catalog_and_login(tmp_path):
+    data_dir = tmp_path / "fresh"  # does not exist yet, as in a fresh clone
     env = django_env(
-        DATA_DIR=str(tmp_path), DATABASE_URL="", REDIS_URL="", DEBUG="true"
+        DATA_DIR=str(data_dir), DATABASE_URL="", REDIS_URL="", DEBUG="true"
     )
     manage("migrate", "--no-input", "-v", "0", env=env)
     manage("seed_demo", "--if-empty", env=env)
@@ -20,4 +21,4 @@ def test_embedded_default_serves_catalog_and_login(tmp_path):
     assert catalog.status == 200
     assert login.status == 200
     assert "Django from Zero" in catalog_html
-    assert (tmp_path / "educa.sqlite3").exists()
+    assert (data_dir / "educa.sqlite3").exists()

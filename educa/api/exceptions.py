@@ -1,0 +1,18 @@
+"""One translator from domain errors to API responses."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Render services' Django ValidationError/PermissionDenied as DRF's 400/403."""
+    if isinstance(exc, ValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)
