@@ -14,7 +14,7 @@ class CourseForm(forms.ModelForm):
         model = Course
         fields = ["subject", "title", "slug", "overview"]
         help_texts = {
-            "slug": "The course's address: /course/<slug>/. Letters, digits, hyphens.",
+            "slug": "Its web address: /course/your-slug/ (letters, digits, hyphens).",
             "overview": "What students will learn; shown in the catalog.",
         }
         widgets = {"overview": forms.Textarea(attrs={"rows": 6})}

@@ -52,12 +52,11 @@ def student_course_detail(
     if not can_view_contents(request.user, course):
         raise PermissionDenied("Enroll in this course to see its contents.")
     modules = course_outline(course)
-    if module_id is None:
-        module = modules[0] if modules else None
-    else:
-        module = next((m for m in modules if m.pk == module_id), None)
-        if module is None:
-            raise Http404("No such module in this course.")
+    positions = {m.pk: index for index, m in enumerate(modules)}
+    index = 0 if module_id is None else positions.get(module_id)
+    if index is None:
+        raise Http404("No such module in this course.")
+    module = modules[index] if modules else None
     return render(
         request,
         "learning/course/detail.html",
@@ -66,5 +65,8 @@ def student_course_detail(
             "modules": modules,
             "module": module,
             "contents": module_contents(module) if module else [],
+            "module_number": index + 1,
+            "previous_module": modules[index - 1] if index > 0 else None,
+            "next_module": modules[index + 1] if index + 1 < len(modules) else None,
         },
     )
