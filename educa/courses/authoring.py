@@ -119,6 +119,8 @@ def course_module_update(request: HttpRequest, pk: int) -> HttpResponse:
     course = _owned_course(request, pk)
     formset = ModuleFormSet(request.POST or None, instance=course)
     if request.method == "POST" and formset.is_valid():
+        # Rows without a primary key among the initial forms name modules of
+        # other courses (a tampered form): they are ignored.
         deleted = [form.instance for form in formset.deleted_forms if form.instance.pk]
         changed = [
             (
@@ -130,7 +132,9 @@ def course_module_update(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             )
             for form in formset.initial_forms
-            if form not in formset.deleted_forms and form.has_changed()
+            if form.instance.pk
+            and form not in formset.deleted_forms
+            and form.has_changed()
         ]
         added = [
             {name: form.cleaned_data[name] for name in MODULE_FIELDS}
@@ -194,6 +198,14 @@ def content_create(request: HttpRequest, module_id: int, kind: str) -> HttpRespo
     )
 
 
+def _item_fields(cleaned_data: dict) -> dict:
+    """Form fields as update_content's keywords (a text's body goes as `text`)."""
+    fields = dict(cleaned_data)
+    if "content" in fields:
+        fields["text"] = fields.pop("content")
+    return fields
+
+
 @author_required
 def content_edit(request: HttpRequest, content_id: int) -> HttpResponse:
     content = _owned_content(request, content_id)
@@ -202,7 +214,7 @@ def content_edit(request: HttpRequest, content_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_content(
-                content=content, by=request.user, **form.cleaned_data
+                content=content, by=request.user, **_item_fields(form.cleaned_data)
             )
         except ValidationError as error:
             form.add_error(None, error)

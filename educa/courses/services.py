@@ -137,9 +137,14 @@ def add_content(
 
 @transaction.atomic
 def update_content(*, content: Content, by: User, **fields: Any) -> Content:
-    """Change the item's `title` and its kind's own field."""
+    """Change the item's `title` and its kind's own field: `url` (video),
+    `file` (image, file) or `text` (a text's body; the keyword `content`
+    already names the Content being changed).
+    """
     _require_owner(by, content.module.course)
     item = content.item
+    if "text" in fields:
+        fields["content"] = fields.pop("text")
     editable = {"title", "content", "url", "file"}
     unknown = {
         name for name in fields if name not in editable or not hasattr(item, name)

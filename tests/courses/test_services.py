@@ -9,6 +9,7 @@ from educa.courses.services import (
     create_course,
     delete_course,
     delete_module,
+    update_content,
     update_course,
 )
 from tests.factories import ModuleFactory, SubjectFactory, png_upload
@@ -133,3 +134,14 @@ def test_deleting_a_course_deletes_its_items(course):
 
     assert not Text.objects.exists()
     assert not Content.objects.exists()
+
+
+def test_update_content_takes_a_texts_body_as_text(instructor):
+    module = ModuleFactory(course__owner=instructor)
+    content = add_content(
+        module=module, by=instructor, kind="text", title="T", content="old"
+    )
+
+    update_content(content=content, by=instructor, text="new")
+
+    assert Text.objects.get(pk=content.object_id).content == "new"
