@@ -74,6 +74,14 @@ def test_instructor_builds_a_course_and_reorders_contents_by_drag_and_drop(
     page.get_by_role("link", name="+ Image").click()
     page.get_by_label("Title", exact=True).fill("A blue rectangle")
     page.get_by_label("Image").set_input_files(
+        {"name": "fake.png", "mimeType": "image/png", "buffer": b"not an image"}
+    )
+    page.get_by_role("button", name="Save image").click()
+    expect(page.locator(".field.has-error .error")).to_contain_text(
+        "Upload a valid image."
+    )
+    screenshot(page, "instructor-05-upload-error")
+    page.get_by_label("Image").set_input_files(
         {"name": "blue.png", "mimeType": "image/png", "buffer": _png_bytes()}
     )
     page.get_by_role("button", name="Save image").click()
@@ -90,8 +98,11 @@ def test_instructor_builds_a_course_and_reorders_contents_by_drag_and_drop(
     expect(page.locator(".reorder-status")).to_have_text("Order saved.")
     page.reload()
     screenshot(page, "instructor-04-module-contents")
+    order_after_reload = _content_titles(page)
+    page.goto(f"{live_server_url}/course/geometry/")
+    screenshot(page, "instructor-06-course-detail-owner")
 
-    assert _content_titles(page) == [
+    assert order_after_reload == [
         "Exercises",
         "Welcome",
         "Intro video",
@@ -177,7 +188,10 @@ def test_new_student_finds_enrolls_and_learns_from_rendered_contents(
     assert page.get_by_role("link", name="Course chat").get_attribute("href") == (
         f"/chat/room/{course.pk}/"
     )
-    page.get_by_role("link", name="Intervals").click()
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "student-05-module-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Next: Intervals →").click()
     expect(page.locator(".empty")).to_contain_text("Nothing in this module yet")
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="My learning"
