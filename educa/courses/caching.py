@@ -24,6 +24,8 @@ from educa.courses.selectors import (
 CACHE_SECONDS = 15 * 60
 COURSES_PER_PAGE = 12
 _GENERATION_KEY = "catalog:generation"
+# The instructor's account details have no place in a shared cache.
+_PRIVATE = ("owner__password", "owner__email", "owner__last_login")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def catalog_page(
 def _build_catalog_page(
     subject: Subject | None, search: str, page_number: str | None
 ) -> CatalogPage:
-    courses = catalog_courses(subject=subject, search=search)
+    courses = catalog_courses(subject=subject, search=search).defer(*_PRIVATE)
     page = Paginator(courses, COURSES_PER_PAGE).get_page(page_number)
     return CatalogPage(
         courses=list(page.object_list),
@@ -104,7 +106,7 @@ def course_page(slug: str) -> CoursePage | None:
     key = f"course:{_generation()}:{slug}"
     page = cache.get(key)
     if page is None:
-        course = catalog_courses().filter(slug=slug).first()
+        course = catalog_courses().defer(*_PRIVATE).filter(slug=slug).first()
         if course is None:
             return None
         page = CoursePage(course=course, modules=course_outline(course))

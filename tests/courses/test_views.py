@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from educa.courses.caching import COURSES_PER_PAGE
+from educa.courses.caching import COURSES_PER_PAGE, course_page
 from educa.courses.services import add_module, update_course
 from educa.learning.services import enroll
 from tests.factories import (
@@ -265,3 +265,15 @@ def test_adding_a_module_refreshes_the_cached_outline(
     response = client.get(course.get_absolute_url())
 
     assert [m.title for m in response.context["modules"]] == ["Brand new"]
+
+
+def test_the_cached_course_page_holds_no_account_secrets(client, course):
+    client.get(course.get_absolute_url())
+
+    cached = course_page(course.slug)
+
+    assert cached.course.owner.get_deferred_fields() == {
+        "password",
+        "email",
+        "last_login",
+    }

@@ -198,4 +198,7 @@ def test_new_student_finds_enrolls_and_learns_from_rendered_contents(
     ).click()
     screenshot(page, "student-04-my-learning")
     assert page.locator(".course-grid h3").all_inner_texts() == ["Music Theory 101"]
+    page.goto(f"{live_server_url}/course/mine/")
+    screenshot(page, "student-06-forbidden")
+    assert page.locator("h1").inner_text() == "You can't open this page"
     assert course.students.get().username == "newstudent"
