@@ -96,9 +96,14 @@ def test_instructor_builds_a_course_and_reorders_contents_by_drag_and_drop(
     first = page.locator(".content-row").nth(0)
     last.drag_to(first, target_position={"x": 20, "y": 4})
     expect(page.locator(".reorder-status")).to_have_text("Order saved.")
+    page.locator(".module-nav li", has_text="Triangles").hover()
+    with page.expect_response(re.compile(r"/module/order/$")) as saved:
+        page.get_by_role("button", name="Move Triangles up").click()
+    assert saved.value.json() == {"saved": True}
     page.reload()
     screenshot(page, "instructor-04-module-contents")
     order_after_reload = _content_titles(page)
+    modules_after_reload = page.locator(".module-nav a").all_inner_texts()
     page.goto(f"{live_server_url}/course/geometry/")
     screenshot(page, "instructor-06-course-detail-owner")
 
@@ -108,8 +113,9 @@ def test_instructor_builds_a_course_and_reorders_contents_by_drag_and_drop(
         "Intro video",
         "A blue rectangle",
     ]
+    assert modules_after_reload == ["Triangles", "Points and lines"]
     course = Course.objects.get(slug="geometry")
-    assert [m.title for m in course.modules.all()] == ["Points and lines", "Triangles"]
+    assert [m.title for m in course.modules.all()] == ["Triangles", "Points and lines"]
     assert [c.kind for c in Content.objects.filter(module__course=course)] == [
         "file",
         "text",
