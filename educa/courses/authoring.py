@@ -6,6 +6,7 @@ they do not own, so the pages never confirm that someone else's course exists.
 
 import json
 from collections.abc import Callable
+from copy import copy
 from functools import wraps
 
 from django.contrib import messages
@@ -89,7 +90,8 @@ def course_create(request: HttpRequest) -> HttpResponse:
 @author_required
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = _owned_course(request, pk)
-    form = CourseForm(request.POST or None, instance=Course.objects.get(pk=pk))
+    # The form validates a copy, so a rejected edit never reaches the heading.
+    form = CourseForm(request.POST or None, instance=copy(course))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_course(course=course, by=request.user, **form.cleaned_data)

@@ -188,6 +188,27 @@ def test_owner_edits_a_course(client, course):
     assert (course.title, course.overview) == ("Renamed", "New overview.")
 
 
+def test_a_rejected_course_edit_shows_the_error_and_changes_nothing(client, course):
+    client.force_login(course.owner)
+    title = course.title
+
+    response = client.post(
+        reverse("course_edit", args=[course.pk]),
+        {
+            "subject": course.subject.pk,
+            "title": "",
+            "slug": course.slug,
+            "overview": "x",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert f"<h1>Edit “{title}”</h1>" in response.content.decode()
+    course.refresh_from_db()
+    assert course.title == title
+
+
 def test_other_instructor_cannot_edit_a_course(client, course, other_instructor):
     client.force_login(other_instructor)
 
