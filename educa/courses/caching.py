@@ -70,6 +70,11 @@ def invalidate_catalog() -> None:
     transaction.on_commit(_bump_generation)
 
 
+def catalog_generation() -> int:
+    """The current generation, for keys of cached catalog reads."""
+    return _generation()
+
+
 def catalog_page(
     *, subject: Subject | None, search: str, page_number: str | None
 ) -> CatalogPage:
@@ -77,7 +82,7 @@ def catalog_page(
     if search:
         return _build_catalog_page(subject, search, page_number)
     number = int(page_number) if page_number and page_number.isdigit() else 1
-    key = f"catalog:{_generation()}:{subject.slug if subject else ''}:{number}"
+    key = f"catalog:{catalog_generation()}:{subject.slug if subject else ''}:{number}"
     page = cache.get(key)
     if page is None:
         page = _build_catalog_page(subject, search, page_number)
@@ -103,7 +108,7 @@ def _build_catalog_page(
 
 def course_page(slug: str) -> CoursePage | None:
     """The public course detail data, or None when no course has that slug."""
-    key = f"course:{_generation()}:{slug}"
+    key = f"course:{catalog_generation()}:{slug}"
     page = cache.get(key)
     if page is None:
         course = catalog_courses().defer(*_PRIVATE).filter(slug=slug).first()
