@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "educa.accounts",
     "educa.courses",
     "educa.learning",
+    "educa.chat",
+    "educa.realtime",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +226,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Chat and live notifications (WebSockets). See the README's "Real time".
+CHAT_MESSAGES_PER_SECOND = env.int("CHAT_MESSAGES_PER_SECOND", default=10)
+WS_MAX_FRAMES_PER_SECOND = env.int("WS_MAX_FRAMES_PER_SECOND", default=50)
+WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25)
+CHAT_ATTACHMENT_MAX_SIZE = env.int("CHAT_ATTACHMENT_MB", default=10) * 2**20
+if REDIS_URL:
+    CHANNEL_LAYERS["default"]["CONFIG"].update(
+        # A slow socket may fall this many frames behind before the layer
+        # drops frames for it (channels_redis defaults to 100).
+        capacity=env.int("CHANNEL_CAPACITY", default=1000),
+        prefix=env.str("CHANNEL_PREFIX", default="educa"),
+    )
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from educa.accounts.models import User
+from educa.chat.services import admit_student, dismiss_student
 from educa.courses.models import Course
 from educa.learning.models import Enrollment
 from educa.learning.permissions import can_enroll
@@ -13,6 +14,7 @@ def enroll(*, student: User, course: Course) -> Enrollment:
     if not can_enroll(student, course):
         raise PermissionDenied("An instructor cannot enroll in their own course.")
     enrollment, _ = Enrollment.objects.get_or_create(student=student, course=course)
+    admit_student(course=course, student=student)
     return enrollment
 
 
@@ -20,4 +22,5 @@ def enroll(*, student: User, course: Course) -> Enrollment:
 def unenroll(*, student: User, course: Course) -> bool:
     """Remove the enrollment; True if there was one."""
     deleted, _ = Enrollment.objects.filter(student=student, course=course).delete()
+    dismiss_student(course=course, student=student)
     return deleted > 0
