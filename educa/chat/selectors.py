@@ -71,10 +71,16 @@ def messages_after(room_id: int, after: int) -> list[Message]:
 
 
 def rooms_for_user(user: User) -> QuerySet[Room]:
-    """The user's rooms, latest activity first, each annotated with `unread`,
-    `last_message_id` and the last message itself (`last_message_*`)."""
+    """The user's rooms, latest activity first, in one query.
+
+    Each is annotated with `unread` (others' messages after the user's read
+    marker), the last message (`last_message_*`) and, for direct rooms, the
+    other person (`other_username`, `other_display_name`).
+    """
     last = Message.objects.filter(room_id=OuterRef("pk")).order_by("-id")
     membership = Membership.objects.filter(room_id=OuterRef("pk"), user=user)
+    # For direct rooms: who the conversation is with.
+    others = Membership.objects.filter(room_id=OuterRef("pk")).exclude(user=user)
     return (
         Room.objects.filter(memberships__user=user)
         .select_related("course")
@@ -99,7 +105,10 @@ def rooms_for_user(user: User) -> QuerySet[Room]:
                 0,
             )
         )
-        .prefetch_related("memberships__user")
+        .annotate(
+            other_username=Subquery(others.values("user__username")[:1]),
+            other_display_name=Subquery(others.values("user__display_name")[:1]),
+        )
         .order_by(F("last_message_id").desc(nulls_last=True), "-id")
     )
 
