@@ -287,5 +287,11 @@ def announce_typing(*, room_id: int, user: User) -> None:
     """Tell the room that `user` is typing (not stored)."""
     push_to_room(
         room_id,
-        {"type": "typing", "room": room_id, "user": user.username, "user_id": user.pk},
+        {
+            "type": "typing",
+            "room": room_id,
+            "user": user.username,
+            "name": user.name,
+            "user_id": user.pk,
+        },
     )

@@ -6,7 +6,9 @@ announced. A failed push is logged, not raised: the data is already stored
 and every socket replays what it missed when it reconnects (`?after=`).
 """
 
+import asyncio
 import logging
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,7 +31,17 @@ def _send_to_group(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group, event)
+    send = async_to_sync(layer.group_send)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send(group, event)
+        return
+    # Sync code running on an event loop's own thread cannot block on that
+    # loop: send from a short-lived helper thread with a loop of its own.
+    helper = threading.Thread(target=send, args=(group, event))
+    helper.start()
+    helper.join()
 
 
 def _send_on_commit(group: str, event: dict[str, Any]) -> None:

@@ -88,6 +88,7 @@
     switch (frame.type) {
       case "chat_message":
         append(frame);
+        if (typing.dataset.userId === String(frame.user_id)) typing.textContent = "";
         break;
       case "ack":
         outbox.delete(frame.client_id);
@@ -97,7 +98,8 @@
         heartbeatMs = frame.interval * 1000;
         break;
       case "typing":
-        typing.textContent = `${frame.user} is typing…`;
+        typing.textContent = `${frame.name || frame.user} is typing…`;
+        typing.dataset.userId = frame.user_id;
         clearTimeout(typingTimer);
         typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
         break;
