@@ -7,7 +7,6 @@ and every socket replays what it missed when it reconnects (`?after=`).
 """
 
 import asyncio
-import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -23,8 +22,6 @@ from educa.realtime.selectors import (
     unread_notification_count,
     unread_notification_counts,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _send_to_group(group: str, event: dict[str, Any]) -> None:
