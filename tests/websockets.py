@@ -1,10 +1,17 @@
 """Open sockets on the real ASGI application (origin check, auth, routes)."""
 
+from datetime import timedelta
+
 import pytest
 from asgiref.sync import SyncToAsync
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.db import connections
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 from rest_framework_simplejwt.tokens import AccessToken
 
 from educa.accounts.models import User
@@ -15,6 +22,17 @@ ORIGIN = b"http://127.0.0.1"
 
 def access_token(user: User) -> str:
     return str(AccessToken.for_user(user))
+
+
+def blacklist(token: AccessToken, user: User) -> None:
+    """Revoke an access token the way an operator would in the admin."""
+    outstanding = OutstandingToken.objects.create(
+        user=user,
+        jti=token["jti"],
+        token=str(token),
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    BlacklistedToken.objects.create(token=outstanding)
 
 
 def communicator(
@@ -43,6 +61,11 @@ async def connect_as(user: User, path: str, query: str = "") -> WebsocketCommuni
     client = communicator(path, token=access_token(user), query=query)
     connected, _ = await client.connect()
     assert connected, f"{user} was refused on {path}"
+    if path.startswith("/ws/chat/") and "after=" not in query:
+        # A chat socket first hears its own arrival in the room (after
+        # replaying the backlog, when asked for one).
+        presence = await client.receive_json_from(timeout=3)
+        assert presence["type"] == "presence", presence
     return client
 
 

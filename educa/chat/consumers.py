@@ -6,6 +6,7 @@ messages it already replayed, so a reconnecting client misses nothing and
 sees nothing twice. Every message is stored before anyone hears of it.
 """
 
+import contextlib
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -33,10 +34,12 @@ from educa.chat.throttling import allow_message
 from educa.realtime.consumers import (
     CLOSE_FLOOD,
     CLOSE_NOT_MEMBER,
+    LAYER_ERRORS,
     LiveConsumer,
     after_param,
 )
 from educa.realtime.groups import room_group
+from educa.realtime.presence import mark_absent, mark_present
 
 
 def post_as(user: User, room_id: int, frame: SendMessage) -> tuple[Message, bool]:
@@ -77,12 +80,34 @@ class ChatConsumer(LiveConsumer):
         self.replayed_up_to = 0
         await self.join(room_group(self.room_id))
         await self.start()
+        await self.presence(announce=True)
         while after is not None:
             frames = await database_sync_to_async(replay_batch)(self.room_id, after)
             for frame in frames:
                 await self.send_json(frame)
             after = frames[-1]["id"] if frames else None
             self.replayed_up_to = after or self.replayed_up_to
+
+    async def presence(self, *, announce: bool) -> None:
+        await mark_present(
+            self.room_id,
+            self.user.pk,
+            self.user.username,
+            self.channel_name,
+            announce=announce,
+        )
+
+    async def heartbeat(self, event: dict[str, Any]) -> None:
+        await super().heartbeat(event)
+        await self.presence(announce=False)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        if getattr(self, "room_id", None) is not None:
+            with contextlib.suppress(*LAYER_ERRORS):
+                await mark_absent(
+                    self.room_id, self.user.pk, self.user.username, self.channel_name
+                )
+        await super().websocket_disconnect(message)
 
     def find_membership(self, user: User) -> Membership | None:
         kwargs = self.scope["url_route"]["kwargs"]

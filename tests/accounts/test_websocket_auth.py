@@ -1,13 +1,9 @@
 from datetime import timedelta
 
-from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import (
-    BlacklistedToken,
-    OutstandingToken,
-)
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from educa.accounts.websocket_auth import query_token, user_for_access_token
+from tests.websockets import blacklist
 
 
 def test_valid_access_token_stands_for_its_user(student):
@@ -35,13 +31,7 @@ def test_token_of_a_deactivated_user_stands_for_nobody(student):
 
 def test_blacklisted_access_token_stands_for_nobody(student):
     token = AccessToken.for_user(student)
-    outstanding = OutstandingToken.objects.create(
-        user=student,
-        jti=token["jti"],
-        token=str(token),
-        expires_at=timezone.now() + timedelta(minutes=5),
-    )
-    BlacklistedToken.objects.create(token=outstanding)
+    blacklist(token, student)
 
     assert user_for_access_token(str(token)) is None
 

@@ -11,11 +11,6 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.test import Client
-from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import (
-    BlacklistedToken,
-    OutstandingToken,
-)
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from educa.chat.models import Membership, Message, Room
@@ -24,7 +19,7 @@ from educa.learning.services import unenroll
 from educa.realtime.groups import room_group
 from educa.realtime.models import Notification
 from tests.factories import EnrollmentFactory, StudentFactory
-from tests.websockets import access_token, communicator, connect_as
+from tests.websockets import access_token, blacklist, communicator, connect_as
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -264,16 +259,6 @@ def session_cookie(user) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def blacklist(token: AccessToken, user) -> None:
-    outstanding = OutstandingToken.objects.create(
-        user=user,
-        jti=token["jti"],
-        token=str(token),
-        expires_at=timezone.now() + timedelta(minutes=5),
-    )
-    BlacklistedToken.objects.create(token=outstanding)
-
-
 BAD_FRAMES = [
     ("not json", "invalid_json"),
     ("[1, 2]", "invalid_frame"),
@@ -410,7 +395,7 @@ async def test_typing_reaches_the_others_but_not_the_typist(course, enrolled_stu
     frame = await receive_type(other, "typing")
     assert frame["user_id"] == enrolled_student.pk
     await typist.send_json_to({"type": "ping"})
-    assert (await typist.receive_json_from(timeout=3))["type"] == "pong"
+    assert (await receive_type(typist, "pong"))["type"] == "pong"
     await typist.disconnect()
     await other.disconnect()
 
@@ -448,3 +433,21 @@ async def test_heartbeat_arrives_at_the_configured_interval(
 
     assert frame == {"type": "heartbeat", "interval": 0.2}
     await client.disconnect()
+
+
+async def test_presence_lists_who_is_connected_as_people_come_and_go(
+    course, enrolled_student
+):
+    first = await connect_as(enrolled_student, room_path(course))
+
+    second = await connect_as(course.owner, room_path(course))
+    joined = await receive_type(first, "presence")
+    await second.disconnect()
+    left = await receive_type(first, "presence")
+
+    everyone = sorted([enrolled_student, course.owner], key=lambda user: user.pk)
+    assert joined["users"] == [{"id": u.pk, "user": u.username} for u in everyone]
+    assert left["users"] == [
+        {"id": enrolled_student.pk, "user": enrolled_student.username}
+    ]
+    await first.disconnect()

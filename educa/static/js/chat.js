@@ -9,6 +9,7 @@
   const input = document.getElementById("chat-message-input");
   const status = document.getElementById("chat-status");
   const typing = document.getElementById("chat-typing");
+  const presence = document.getElementById("chat-presence");
   const seen = new Set(Array.from(log.querySelectorAll("[data-id]"), (li) => Number(li.dataset.id)));
   const outbox = new Map(); // client_id -> text, until the server acks it
   let lastId = config.lastId;
@@ -102,6 +103,9 @@
         typing.dataset.userId = frame.user_id;
         clearTimeout(typingTimer);
         typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
+        break;
+      case "presence":
+        presence.textContent = `Here now: ${frame.users.map((u) => u.user).join(", ")}`;
         break;
       case "room_archived":
         setStatus("This room was archived.");
