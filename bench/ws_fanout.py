@@ -169,6 +169,9 @@ async def open_all(addresses: list[str]) -> list:
                     max_queue=None,
                     open_timeout=60,
                     compression=None,
+                    # Only the server's keepalive: a busy client must not
+                    # drop its own sockets.
+                    ping_interval=None,
                 )
                 for url in addresses[start : start + 50]
             )
@@ -257,9 +260,9 @@ async def idle_memory(kind: str, port: int, addresses: list[str]) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--receivers", type=int, nargs="+", default=[100, 500])
-    parser.add_argument("--senders", type=int, default=10)
-    parser.add_argument("--messages", type=int, default=50)
-    parser.add_argument("--window", type=int, default=4)
+    parser.add_argument("--senders", type=int, default=5)
+    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--window", type=int, default=2)
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()

@@ -63,6 +63,8 @@ def validation_code(error: ValidationError) -> str:
 
 
 class ChatConsumer(LiveConsumer):
+    present = False
+
     async def connect(self) -> None:
         user = self.scope["user"]
         membership = None
@@ -89,6 +91,7 @@ class ChatConsumer(LiveConsumer):
             self.replayed_up_to = after or self.replayed_up_to
 
     async def presence(self, *, announce: bool) -> None:
+        self.present = True
         await mark_present(
             self.room_id,
             self.user.pk,
@@ -101,13 +104,14 @@ class ChatConsumer(LiveConsumer):
         await super().heartbeat(event)
         await self.presence(announce=False)
 
-    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
-        if getattr(self, "room_id", None) is not None:
+    async def leave(self) -> None:
+        if self.present:
+            self.present = False
             with contextlib.suppress(*LAYER_ERRORS):
                 await mark_absent(
                     self.room_id, self.user.pk, self.user.username, self.channel_name
                 )
-        await super().websocket_disconnect(message)
+        await super().leave()
 
     def find_membership(self, user: User) -> Membership | None:
         kwargs = self.scope["url_route"]["kwargs"]

@@ -65,11 +65,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         try:
             await super().__call__(scope, receive, send)
-        except LAYER_ERRORS:
+        except RedisError:
             logger.warning("channel layer failed under a socket", exc_info=True)
-            self.stop_heartbeat()
+            await self.leave()
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": CLOSE_LAYER_DOWN})
+        except OSError:
+            # The client went away while a frame was on its way to it.
+            await self.leave()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every handler,
@@ -130,11 +133,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.frame_window = (second, count)
         return count > settings.WS_MAX_FRAMES_PER_SECOND
 
-    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+    async def leave(self) -> None:
+        """Undo what connecting did (safe to call more than once)."""
         self.stop_heartbeat()
-        for group in self.joined:
+        joined, self.joined = self.joined, ()
+        for group in joined:
             with contextlib.suppress(*LAYER_ERRORS):
                 await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        await self.leave()
         await super().websocket_disconnect(message)
 
 
