@@ -187,10 +187,14 @@ def test_unknown_course_is_404(client):
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        ("anonymous", ["/accounts/login/?next=/course/"], ["Go to course", "/chat/"]),
-        ("student", ["Enroll now</button>"], ["Go to course", "/chat/", "Edit"]),
+        (
+            "anonymous",
+            ["/accounts/login/?next=/course/"],
+            ["Go to course", "/chat/room/"],
+        ),
+        ("student", ["Enroll now</button>"], ["Go to course", "/chat/room/", "Edit"]),
         ("enrolled", ["Go to course", "/chat/room/"], ["Enroll now", "Edit"]),
-        ("other_instructor", ["Enroll now</button>"], ["Edit course", "/chat/"]),
+        ("other_instructor", ["Enroll now</button>"], ["Edit course", "/chat/room/"]),
         ("owner", ["Edit modules", "Edit course", "/chat/room/"], ["Enroll now"]),
     ],
 )
