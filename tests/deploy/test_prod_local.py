@@ -1,0 +1,177 @@
+"""`make prod-local` really serves through nginx: static, API, pages, balancing.
+
+One topology (nginx + 2 uvicorn workers on the test PostgreSQL database and
+the suite's Redis) serves the whole module; tests commit their data
+(transactional_db) so the workers see it.
+"""
+
+import gzip
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.deploy.topology import prod_local
+from tests.factories import PASSWORD, CourseFactory, StudentFactory
+from tests.servers import database_url, django_env
+
+
+@pytest.fixture(scope="module")
+def topology(django_db_setup, tmp_path_factory):
+    env = django_env(
+        DATABASE_URL=database_url(connection.settings_dict),
+        REDIS_URL=settings.REDIS_URL,
+        SECRET_KEY=settings.SECRET_KEY,
+        MEDIA_ROOT="",
+        STATIC_ROOT="",
+    )
+    with prod_local(env, tmp_path_factory.mktemp("prod-local")) as running:
+        yield running
+
+
+def fetch(url: str, data: bytes | None = None, **headers: str):
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        return urllib.request.urlopen(request, timeout=20)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+def hashed_static_name(topology, name: str) -> str:
+    manifest = json.loads((topology.static_root / "staticfiles.json").read_text())
+    return manifest["paths"][name]
+
+
+def test_nginx_serves_hashed_static_files_with_long_cache_headers(topology):
+    name = hashed_static_name(topology, "css/educa.css")
+
+    response = fetch(f"{topology.base_url}/static/{name}")
+
+    assert response.status == 200
+    assert response.headers["Server"].startswith("nginx")
+    assert response.headers["Cache-Control"] == "max-age=315360000"
+    assert response.read() == (topology.static_root / name).read_bytes()
+    assert topology.nginx_lines(uri=f"/static/{name}") == []  # not even logged
+
+
+def test_unhashed_static_names_are_cached_only_briefly(topology):
+    response = fetch(f"{topology.base_url}/static/css/educa.css")
+
+    assert response.status == 200
+    assert response.headers["Cache-Control"] == "max-age=3600"
+
+
+def test_text_is_gzipped_for_clients_that_accept_it(topology, transactional_db):
+    name = hashed_static_name(topology, "css/educa.css")
+
+    css = fetch(f"{topology.base_url}/static/{name}", **{"Accept-Encoding": "gzip"})
+    page = fetch(f"{topology.base_url}/", **{"Accept-Encoding": "gzip"})
+
+    assert css.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(css.read()) == (topology.static_root / name).read_bytes()
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert b"<html" in gzip.decompress(page.read())
+
+
+def test_api_login_and_catalog_through_nginx(topology, transactional_db):
+    student = StudentFactory()
+    CourseFactory(title="Served through nginx")
+
+    token = fetch(
+        f"{topology.base_url}/api/token/",
+        json.dumps({"username": student.username, "password": PASSWORD}).encode(),
+        **{"Content-Type": "application/json"},
+    )
+    catalog = fetch(f"{topology.base_url}/")
+
+    assert token.status == 200
+    assert set(json.loads(token.read())) == {"access", "refresh"}
+    assert catalog.status == 200
+    assert "Served through nginx" in catalog.read().decode()
+
+
+def test_requests_are_balanced_over_both_workers(topology, transactional_db):
+    for _ in range(4):
+        fetch(f"{topology.base_url}/?balance-check")
+
+    served = topology.nginx_lines(uri="/?balance-check")
+    assert [line["status"] for line in served] == [200] * 4
+    assert len({line["upstream"] for line in served}) == 2
+    assert len({line["pid"] for line in topology.app_lines(path="/", status=200)}) == 2
+
+
+def test_each_request_is_one_json_line_from_the_worker(topology, transactional_db):
+    student = StudentFactory()
+
+    fetch(
+        f"{topology.base_url}/api/token/",
+        json.dumps({"username": student.username, "password": "wrong"}).encode(),
+        **{"Content-Type": "application/json"},
+    )
+
+    [line] = topology.app_lines(path="/api/token/", status=401)
+    assert (line["event"], line["method"], line["user_id"]) == (
+        "http.request",
+        "POST",
+        None,
+    )
+
+
+def test_readyz_through_nginx_reports_every_dependency(topology):
+    response = fetch(f"{topology.base_url}/readyz")
+
+    assert response.status == 200
+    assert json.loads(response.read())["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "redis": "ok",
+    }
+
+
+def test_public_media_is_served_by_nginx(topology):
+    (topology.media_root / "public").mkdir(parents=True, exist_ok=True)
+    (topology.media_root / "public" / "logo.txt").write_text("public file")
+
+    response = fetch(f"{topology.base_url}/media/public/logo.txt")
+
+    assert response.status == 200
+    assert response.read() == b"public file"
+    assert topology.nginx_lines(uri="/media/public/logo.txt")[0]["upstream"] == ""
+
+
+def test_protected_media_location_is_unreachable_from_outside(topology):
+    (topology.media_root / "courses" / "1").mkdir(parents=True, exist_ok=True)
+    (topology.media_root / "courses" / "1" / "secret.txt").write_text("private")
+
+    response = fetch(f"{topology.base_url}/protected-media/courses/1/secret.txt")
+
+    assert response.status == 404
+    assert b"private" not in response.read()
+
+
+def test_course_files_are_never_served_straight_from_disk(topology, transactional_db):
+    (topology.media_root / "courses" / "1").mkdir(parents=True, exist_ok=True)
+    (topology.media_root / "courses" / "1" / "notes.txt").write_text("private")
+
+    response = fetch(f"{topology.base_url}/media/courses/1/notes.txt")
+
+    assert response.status in {403, 404}
+    assert b"private" not in response.read()
+    [logged] = topology.nginx_lines(uri="/media/courses/1/notes.txt")
+    assert logged["upstream"] != ""  # the app decided
+
+
+def test_body_over_the_upload_limit_is_refused_by_nginx(topology):
+    too_big = b"x" * (21 * 2**20 + 1)
+
+    response = fetch(
+        f"{topology.base_url}/api/token/",
+        too_big,
+        **{"Content-Type": "application/octet-stream"},
+    )
+
+    assert response.status == 413
+    assert b"nginx" in response.read()  # refused before reaching a worker
