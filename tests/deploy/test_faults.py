@@ -22,7 +22,7 @@ from tests.deploy.topology import (
     stop_topology,
 )
 from tests.factories import PASSWORD, CourseFactory, StudentFactory
-from tests.servers import database_url, django_env
+from tests.servers import database_url, django_env, free_port, uvicorn_server
 
 
 def fetch(url: str, data: dict | None = None):
@@ -148,6 +148,26 @@ def test_postgres_outage_answers_503_and_heals_without_restart(tmp_path):
                 assert fetch(f"{site.base_url}/api/token/", wrong_login).status == 401
                 assert fetch(f"{site.base_url}/").status == 200
             assert worker_pids(site) == pids
+
+
+def test_worker_starts_while_postgres_is_unreachable_and_says_why(tmp_path):
+    env = django_env(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/educa",
+        REDIS_URL=settings.REDIS_URL,
+        DATA_DIR=str(tmp_path),
+        DEBUG="true",
+    )
+
+    with uvicorn_server(env) as base_url:
+        alive = fetch(f"{base_url}/healthz")
+        ready = fetch(f"{base_url}/readyz")
+        api = fetch(f"{base_url}/api/token/", {"username": "a", "password": "b"})
+
+    assert alive.status == 200
+    assert ready.status == 503
+    assert json.loads(ready.read())["failed"] == ["database"]
+    assert api.status == 503
+    assert json.loads(api.read())["code"] == "database_unavailable"
 
 
 def test_ctrl_c_stops_nginx_and_every_worker(

@@ -175,3 +175,21 @@ def test_body_over_the_upload_limit_is_refused_by_nginx(topology):
 
     assert response.status == 413
     assert b"nginx" in response.read()  # refused before reaching a worker
+
+
+def test_browser_logs_in_through_nginx(topology, transactional_db, new_page):
+    """Host (with its port) reaches the app, so the CSRF origin check passes."""
+    student = StudentFactory()
+    page = new_page()
+
+    page.goto(f"{topology.base_url}/accounts/login/")
+    page.fill("input[name=username]", student.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{topology.base_url}/")
+
+    cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
+    assert cookies["sessionid"]["secure"] is True
+    assert cookies["sessionid"]["httpOnly"] is True
+    [logged_in] = topology.app_lines(path="/", user_id=student.pk)
+    assert logged_in["status"] == 200
