@@ -46,8 +46,14 @@ def wait_for_status(url: str, status: int, timeout: float = 20):
         time.sleep(0.3)
 
 
-def worker_pids(topology) -> set[int]:
-    return {line["pid"] for line in topology.app_lines(event="http.request")}
+def worker_pids(topology, workers: int = 2) -> set[int]:
+    """The process ids that served requests, once `workers` of them have."""
+    deadline = time.monotonic() + 5
+    while True:
+        pids = {line["pid"] for line in topology.app_lines(event="http.request")}
+        if len(pids) >= workers or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
 
 
 @pytest.fixture

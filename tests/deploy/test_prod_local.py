@@ -97,7 +97,7 @@ def test_requests_are_balanced_over_both_workers(topology, transactional_db):
     for _ in range(4):
         fetch(f"{topology.base_url}/?balance-check")
 
-    served = topology.nginx_lines(uri="/?balance-check")
+    served = topology.nginx_lines(4, uri="/?balance-check")
     assert [line["status"] for line in served] == [200] * 4
     assert len({line["upstream"] for line in served}) == 2
     assert len({line["pid"] for line in topology.app_lines(path="/", status=200)}) == 2

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,35 +44,40 @@ class Topology:
     def media_root(self) -> Path:
         return self.data_dir / "media"
 
-    def app_lines(self, **match: object) -> list[dict]:
+    def app_lines(self, count: int = 1, **match: object) -> list[dict]:
         """The workers' JSON log lines whose fields equal `match`."""
-        lines = []
-        for text in list(self.output):
-            if not text.startswith("{"):
-                continue
-            entry = json.loads(text)
-            if all(entry.get(key) == value for key, value in match.items()):
-                lines.append(entry)
-        return lines
+        return _wait_for(count, lambda: _matching(self._app_entries(), match))
 
-    def nginx_lines(self, **match: object) -> list[dict]:
-        """nginx's JSON access-log lines whose fields equal `match`.
+    def nginx_lines(self, count: int = 1, **match: object) -> list[dict]:
+        """nginx's JSON access-log lines whose fields equal `match`."""
+        return _wait_for(count, lambda: _matching(self._nginx_entries(), match))
 
-        nginx writes a line once the response is done, which can be a moment
-        after the client has read it, so an empty answer is retried briefly.
-        """
-        deadline = time.monotonic() + 1.5
-        while True:
-            log = self.run_dir / "access.log"
-            entries = [json.loads(line) for line in log.read_text().splitlines()]
-            found = [
-                entry
-                for entry in entries
-                if all(entry.get(key) == value for key, value in match.items())
-            ]
-            if found or time.monotonic() > deadline:
-                return found
-            time.sleep(0.1)
+    def _app_entries(self) -> list[dict]:
+        return [json.loads(text) for text in list(self.output) if text.startswith("{")]
+
+    def _nginx_entries(self) -> list[dict]:
+        log = self.run_dir / "access.log"
+        return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def _matching(entries: list[dict], match: dict[str, object]) -> list[dict]:
+    return [
+        entry
+        for entry in entries
+        if all(entry.get(key) == value for key, value in match.items())
+    ]
+
+
+def _wait_for(count: int, find: Callable[[], list[dict]]) -> list[dict]:
+    """Lines land a moment after the client has its response (nginx logs when
+    the request is done; worker output passes through a pipe), so fewer than
+    `count` matches are retried briefly."""
+    deadline = time.monotonic() + 2
+    while True:
+        found = find()
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def _collect(stream, lines: list[str]) -> None:
