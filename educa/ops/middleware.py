@@ -72,6 +72,10 @@ def request_log_middleware(get_response: Handler) -> Handler:
 class DatabaseUnavailableMiddleware(MiddlewareMixin):
     """Answer 503 instead of a 500 page when PostgreSQL cannot be reached.
 
+    psycopg reports a lost or refused connection (and other transient
+    failures: deadlocks, cancelled statements) as OperationalError or
+    InterfaceError; all are worth retrying, so all answer 503 + Retry-After.
+
     API clients get a JSON body they can act on; browsers get a short page.
     Django reconnects on the next request (CONN_HEALTH_CHECKS), so service
     resumes by itself when the database is back.
@@ -82,16 +86,19 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
     ) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
+        # One line per failed request, without the traceback: during an
+        # outage every request fails the same way.
+        reason = next(iter(str(exception).strip().splitlines()), "")
         logger.error(
             "database unavailable: %s",
-            str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+            reason,
             extra={"fields": {"event": "database.unavailable", "path": request.path}},
         )
         if request.path.startswith(("/api/", "/graphql/")):
             response: HttpResponse = JsonResponse(
                 {
                     "detail": "The service is temporarily unavailable: "
-                    "the database cannot be reached. Retry shortly.",
+                    "the database did not answer. Retry shortly.",
                     "code": "database_unavailable",
                 },
                 status=503,
