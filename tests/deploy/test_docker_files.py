@@ -160,3 +160,16 @@ def test_every_variable_settings_read_is_documented():
     read = set(re.findall(r"env\.\w+\(\s*\"([A-Z_]+)\"", settings_source))
 
     assert read - documented_variables() == set()
+
+
+def test_build_context_admits_everything_the_dockerfile_copies():
+    ignore = (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+    admitted = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
+    copied = {
+        source.rstrip("/")
+        for sources in re.findall(r"^COPY (?!--from)(.+) \S+$", DOCKERFILE, re.M)
+        for source in sources.split()
+    }
+
+    assert "*" in ignore  # everything else stays out
+    assert {source.split("/")[0] for source in copied} <= admitted
