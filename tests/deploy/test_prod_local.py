@@ -13,9 +13,16 @@ import urllib.request
 import pytest
 from django.conf import settings
 from django.db import connection
+from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.deploy.topology import prod_local
-from tests.factories import PASSWORD, CourseFactory, StudentFactory
+from tests.factories import (
+    PASSWORD,
+    CourseFactory,
+    EnrollmentFactory,
+    FileFactory,
+    StudentFactory,
+)
 from tests.servers import database_url, django_env
 
 
@@ -162,6 +169,41 @@ def test_course_files_are_never_served_straight_from_disk(topology, transactiona
     assert b"private" not in response.read()
     [logged] = topology.nginx_lines(uri="/media/courses/1/notes.txt")
     assert logged["upstream"] != ""  # the app decided
+
+
+@pytest.fixture
+def course_file(topology, transactional_db, settings):
+    """A private course file stored where the topology's nginx and workers look."""
+    settings.MEDIA_ROOT = topology.media_root
+    return FileFactory()
+
+
+def bearer(user) -> dict[str, str]:
+    return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+
+
+def test_stranger_is_refused_a_private_course_file_through_nginx(topology, course_file):
+    stranger = StudentFactory()
+
+    response = fetch(f"{topology.base_url}{course_file.file.url}", **bearer(stranger))
+
+    assert response.status == 403
+    assert b"notes" not in response.read()
+
+
+def test_enrolled_student_gets_a_private_course_file_from_nginx(topology, course_file):
+    student = EnrollmentFactory(course=course_file.course).student
+
+    response = fetch(f"{topology.base_url}{course_file.file.url}", **bearer(student))
+
+    assert response.status == 200
+    assert response.read() == b"notes"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert "X-Accel-Redirect" not in response.headers
+    [served] = topology.nginx_lines(uri=course_file.file.url)
+    assert served["upstream"] != ""  # the app checked, nginx sent the bytes
+    [checked] = topology.app_lines(path=course_file.file.url)
+    assert checked["status"] == 200
 
 
 def test_body_over_the_upload_limit_is_refused_by_nginx(topology):
