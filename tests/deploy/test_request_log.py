@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
 from educa.ops.logs import JsonFormatter, log_websocket
@@ -61,16 +62,17 @@ def test_jwt_user_of_an_api_request_is_logged(client, student, access_log):
 
 
 def test_logging_never_loads_a_user_nobody_asked_for(
-    client, student, access_log, django_assert_num_queries
+    student, access_log, django_assert_num_queries
 ):
+    client = Client(enforce_csrf_checks=True)
     client.force_login(student)
 
     with django_assert_num_queries(0):
-        response = client.get("/no-such-page/")
+        response = client.post("/accounts/logout/")  # refused: no CSRF token
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert [(line["status"], line["user_id"]) for line in access_lines(access_log)] == [
-        (404, None)
+        (403, None)
     ]
 
 
