@@ -14,6 +14,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.deploy.topology import prod_local
 from tests.factories import (
@@ -235,3 +237,65 @@ def test_browser_logs_in_through_nginx(topology, transactional_db, new_page):
     assert cookies["sessionid"]["httpOnly"] is True
     [logged_in] = topology.app_lines(path="/", user_id=student.pk)
     assert logged_in["status"] == 200
+
+
+def open_chat(topology, course, user):
+    """A course-chat socket through nginx, authenticated by `?token=<JWT>`."""
+    ws_url = topology.base_url.replace("http://", "ws://")
+    return connect(
+        f"{ws_url}/ws/chat/room/{course.pk}/?token={AccessToken.for_user(user)}",
+        origin=topology.base_url,
+        open_timeout=10,
+    )
+
+
+def next_of_kind(socket, kind: str) -> dict:
+    while True:
+        frame = json.loads(socket.recv(timeout=10))
+        if frame["type"] == kind:
+            return frame
+
+
+def test_chat_message_sent_through_one_worker_reaches_a_client_of_the_other(
+    topology, transactional_db
+):
+    course = CourseFactory()
+    student = EnrollmentFactory(course=course).student
+    path = f"/ws/chat/room/{course.pk}/"
+
+    with (
+        open_chat(topology, course, course.owner) as reader,
+        open_chat(topology, course, student) as sender,
+    ):
+        sender.send(json.dumps({"message": "through nginx"}))
+        ack = next_of_kind(sender, "ack")
+        received = next_of_kind(reader, "chat_message")
+
+    assert (received["id"], received["message"], received["user_id"]) == (
+        ack["id"],
+        "through nginx",
+        student.pk,
+    )
+    handshakes = [
+        line
+        for line in topology.nginx_lines(2, status=101)
+        if line["uri"].startswith(path)
+    ]
+    assert len(handshakes) == 2
+    assert len({line["upstream"] for line in handshakes}) == 2  # worker A and B
+    connects = topology.app_lines(2, event="websocket.connect", path=path)
+    assert sorted(line["user_id"] for line in connects) == sorted(
+        [course.owner.pk, student.pk]
+    )
+    assert len({line["pid"] for line in connects}) == 2
+
+
+def test_stranger_cannot_open_the_course_chat_through_nginx(topology, transactional_db):
+    course = CourseFactory()
+    stranger = StudentFactory()
+
+    with pytest.raises(InvalidStatus) as refused:
+        open_chat(topology, course, stranger)
+
+    assert refused.value.response.status_code == 403
+    assert topology.app_lines(0, event="websocket.connect", user_id=stranger.pk) == []
