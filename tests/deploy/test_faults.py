@@ -14,14 +14,18 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from playwright.sync_api import expect
 
 from tests.deploy.topology import (
+    close_code,
     dedicated_postgres,
     dedicated_redis,
+    next_of_kind,
+    open_chat,
     prod_local,
     stop_topology,
 )
-from tests.factories import PASSWORD, CourseFactory, StudentFactory
+from tests.factories import PASSWORD, CourseFactory, EnrollmentFactory
 from tests.servers import database_url, django_env, free_port, uvicorn_server
 
 
@@ -66,27 +70,44 @@ def test_database_env():
     )
 
 
-def test_redis_outage_costs_the_cache_not_the_site_and_heals(
-    transactional_db, tmp_path, test_database_env
+def sign_in(page, base_url: str, user) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+def test_redis_outage_costs_cache_and_sockets_not_the_site_and_heals(
+    transactional_db, tmp_path, test_database_env, new_page
 ):
-    student = StudentFactory()
-    CourseFactory(title="Survives Redis")
+    course = CourseFactory(title="Survives Redis")
+    student = EnrollmentFactory(course=course).student
     login = {"username": student.username, "password": PASSWORD}
+    env = {**test_database_env, "WS_HEARTBEAT_SECONDS": "1"}
 
     with (
         dedicated_redis() as server,
-        prod_local({**test_database_env, "REDIS_URL": server.url}, tmp_path) as site,
+        prod_local({**env, "REDIS_URL": server.url}, tmp_path) as site,
     ):
-        assert fetch(f"{site.base_url}/readyz").status == 200
+        page = new_page()
+        sign_in(page, site.base_url, student)
+        page.goto(f"{site.base_url}/chat/room/{course.pk}/")
+        status = page.locator("#chat-status")
+        expect(status).to_have_text("Connected")
         for _ in range(2):  # one request per worker
             assert fetch(f"{site.base_url}/api/token/", login).status == 200
         pids = worker_pids(site)
 
-        server.stop()
+        with open_chat(site, course, course.owner) as socket:
+            server.stop()
+            code = close_code(socket)
+        expect(status).to_have_text("Reconnecting…")
         down_ready = fetch(f"{site.base_url}/readyz")
         down_page = fetch(f"{site.base_url}/")
         down_token = fetch(f"{site.base_url}/api/token/", login)
 
+        assert code == 4500  # documented: the layer is down, reconnect
         assert down_ready.status == 503
         assert json.loads(down_ready.read())["failed"] == ["redis"]
         assert down_page.status == 200
@@ -99,10 +120,15 @@ def test_redis_outage_costs_the_cache_not_the_site_and_heals(
         assert {"get", "set"} <= failed_operations  # the login throttle's
 
         server.start()
+        expect(status).to_have_text("Connected", timeout=45_000)
+        with open_chat(site, course, course.owner) as socket:
+            socket.send(json.dumps({"message": "back after the outage"}))
+            next_of_kind(socket, "ack")
         healed = wait_for_status(f"{site.base_url}/readyz", 200)
         for _ in range(2):  # both workers
             assert fetch(f"{site.base_url}/api/token/", login).status == 200
 
+        expect(page.locator("#chat")).to_contain_text("back after the outage")
         assert healed.status == 200
         # Throttle counters are back in Redis: the cache works again.
         assert redis.Redis.from_url(server.url).keys("educa:*throttle*") == [

@@ -15,9 +15,8 @@ from django.conf import settings
 from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken
 from websockets.exceptions import InvalidStatus
-from websockets.sync.client import connect
 
-from tests.deploy.topology import prod_local
+from tests.deploy.topology import next_of_kind, open_chat, prod_local
 from tests.factories import (
     PASSWORD,
     CourseFactory,
@@ -237,23 +236,6 @@ def test_browser_logs_in_through_nginx(topology, transactional_db, new_page):
     assert cookies["sessionid"]["httpOnly"] is True
     [logged_in] = topology.app_lines(path="/", user_id=student.pk)
     assert logged_in["status"] == 200
-
-
-def open_chat(topology, course, user):
-    """A course-chat socket through nginx, authenticated by `?token=<JWT>`."""
-    ws_url = topology.base_url.replace("http://", "ws://")
-    return connect(
-        f"{ws_url}/ws/chat/room/{course.pk}/?token={AccessToken.for_user(user)}",
-        origin=topology.base_url,
-        open_timeout=10,
-    )
-
-
-def next_of_kind(socket, kind: str) -> dict:
-    while True:
-        frame = json.loads(socket.recv(timeout=10))
-        if frame["type"] == kind:
-            return frame
 
 
 def test_chat_message_sent_through_one_worker_reaches_a_client_of_the_other(

@@ -18,6 +18,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rest_framework_simplejwt.tokens import AccessToken
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
 from tests.servers import REPO, free_port
 
 STARTED = "prod-local: Educa is at "
@@ -78,6 +82,32 @@ def _wait_for(count: int, find: Callable[[], list[dict]]) -> list[dict]:
         if len(found) >= count or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
+
+
+def open_chat(topology: Topology, course, user) -> ClientConnection:
+    """A course-chat socket through nginx, authenticated by `?token=<JWT>`."""
+    ws_url = topology.base_url.replace("http://", "ws://")
+    return connect(
+        f"{ws_url}/ws/chat/room/{course.pk}/?token={AccessToken.for_user(user)}",
+        origin=topology.base_url,
+        open_timeout=10,
+    )
+
+
+def next_of_kind(socket: ClientConnection, kind: str) -> dict:
+    while True:
+        frame = json.loads(socket.recv(timeout=10))
+        if frame["type"] == kind:
+            return frame
+
+
+def close_code(socket: ClientConnection) -> int | None:
+    """Read until the server closes `socket`; the close code it sent."""
+    try:
+        while True:
+            socket.recv(timeout=15)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
 
 
 def _collect(stream, lines: list[str]) -> None:
