@@ -68,9 +68,15 @@ INSTALLED_APPS = [
     "educa.learning",
     "educa.chat",
     "educa.realtime",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
+    # Probes first (no host check, no HTTPS redirect, no access line), then the
+    # access log around everything else, then CORS before anything that answers.
+    "educa.ops.health.health_middleware",
+    "educa.ops.middleware.request_log_middleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "educa.courses.middleware.CourseSubdomainMiddleware",
+    "educa.ops.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "educa.urls"
@@ -117,9 +124,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "educa.ops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "educa",
+            # Fail fast when Redis is unreachable; the backend then carries on
+            # without the cache.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     # pubsub (default): one PUBLISH per group message, fanned out inside each
@@ -269,13 +279,30 @@ WS_MAX_FRAMES_PER_SECOND = env.int("WS_MAX_FRAMES_PER_SECOND", default=50)
 WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25)
 CHAT_ATTACHMENT_MAX_SIZE = env.int("CHAT_ATTACHMENT_MB", default=10) * 2**20
 
+# --- Production topology (deploy/): proxy trust, CORS, log format ---
+# Behind nginx the client's scheme arrives in X-Forwarded-Proto; believe it
+# only when told the proxy in front is ours (it overwrites what clients send).
+TRUST_PROXY_HEADERS = env.bool("TRUST_PROXY_HEADERS", default=False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|graphql)/.*$"
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "educa.ops.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

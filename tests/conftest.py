@@ -6,7 +6,7 @@ stops at once with one line saying which and how to point at it.
 """
 
 import socket
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -21,7 +21,7 @@ from tests.factories import (
     InstructorFactory,
     StudentFactory,
 )
-from tests.servers import django_env, uvicorn_server
+from tests.servers import database_url, django_env, uvicorn_server
 
 
 def _unreachable(host: str, port: int) -> bool:
@@ -80,15 +80,8 @@ def _media_root(settings, tmp_path):
 def live_server_env(transactional_db, settings) -> dict[str, str]:
     """The environment of a server process sharing the test's PostgreSQL
     database, Redis and media folder."""
-    database = connection.settings_dict
-    credentials = quote(database["USER"] or "")
-    if database["PASSWORD"]:
-        credentials += ":" + quote(database["PASSWORD"], safe="")
     return django_env(
-        DATABASE_URL=(
-            f"postgres://{credentials}@{database['HOST'] or 'localhost'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
+        DATABASE_URL=database_url(connection.settings_dict),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DEBUG="true",
     )

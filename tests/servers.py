@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,17 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30) -> N
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def database_url(database: dict) -> str:
+    """The DATABASE_URL of a Django database settings dict (e.g. the test database)."""
+    credentials = quote(database["USER"] or "")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    return (
+        f"postgres://{credentials}@{database['HOST'] or 'localhost'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
 
 
 def django_env(**overrides: str) -> dict[str, str]:

@@ -87,11 +87,11 @@ def test_redis_url_switches_cache_and_channel_layer(tmp_path):
         "channels.layers.InMemoryChannelLayer",
     ]
     assert backends(env_with) == [
-        "django.core.cache.backends.redis.RedisCache",
+        "educa.ops.cache.ResilientRedisCache",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
     ]
     assert backends({**env_with, "CHANNEL_LAYER": "core"}) == [
-        "django.core.cache.backends.redis.RedisCache",
+        "educa.ops.cache.ResilientRedisCache",
         "channels_redis.core.RedisChannelLayer",
     ]
 

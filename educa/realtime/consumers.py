@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from redis.exceptions import RedisError
 
+from educa.ops.logs import log_websocket
 from educa.realtime.groups import user_group
 from educa.realtime.selectors import (
     notification_frame,
@@ -93,6 +94,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Accept the socket and start the heartbeat."""
         self.frame_window = (0, 0)
         await self.accept()
+        log_websocket("connect", self.scope)
         self.heartbeat_task = asyncio.create_task(self.beat())
 
     async def send_json(self, frame: dict[str, Any]) -> None:
@@ -142,6 +144,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_discard(group, self.channel_name)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        log_websocket("disconnect", self.scope, code=message.get("code"))
         await self.leave()
         await super().websocket_disconnect(message)
 

@@ -1,0 +1,1 @@
+"""Operating Educa in production: health probes, request logs, degraded modes."""

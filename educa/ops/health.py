@@ -1,0 +1,122 @@
+"""Liveness and readiness probes, answered before any other middleware.
+
+They sit first in MIDDLEWARE so that a load balancer or orchestrator probing
+with its own Host header (a pod IP, `localhost`) over plain HTTP is neither
+refused by ALLOWED_HOSTS nor redirected to HTTPS, and probes stay out of the
+access log.
+
+- `GET /healthz`: the process and its event loop answer; no I/O at all.
+- `GET /readyz`: PostgreSQL answers, every migration is applied and Redis
+  answers; otherwise 503 naming what failed.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import redis
+from asgiref.sync import iscoroutinefunction, sync_to_async
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import sync_and_async_middleware
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
+
+# A probe must answer quickly even when Redis is black-holed, not just down.
+REDIS_PROBE_TIMEOUT = 1.0
+# "unknown" (migrations behind an unreachable database) is not a cause itself.
+FAILED_STATUSES = {"unreachable", "pending"}
+
+
+def database_status() -> str:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        logger.warning("readiness: database unreachable: %s", error)
+        return "unreachable"
+    return "ok"
+
+
+def migrations_status() -> str:
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return "pending" if plan else "ok"
+
+
+def redis_status() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=REDIS_PROBE_TIMEOUT,
+        socket_timeout=REDIS_PROBE_TIMEOUT,
+    )
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        logger.warning("readiness: redis unreachable: %s", error)
+        return "unreachable"
+    finally:
+        client.close()
+    return "ok"
+
+
+def readiness() -> dict[str, str]:
+    """Check each dependency; migrations are only checked on a reachable database."""
+    database = database_status()
+    return {
+        "database": database,
+        "migrations": migrations_status() if database == "ok" else "unknown",
+        "redis": redis_status(),
+    }
+
+
+def readiness_response(checks: dict[str, str]) -> JsonResponse:
+    failed = [name for name, status in checks.items() if status in FAILED_STATUSES]
+    return JsonResponse(
+        {
+            "status": "unavailable" if failed else "ready",
+            "checks": checks,
+            "failed": failed,
+        },
+        status=503 if failed else 200,
+    )
+
+
+def liveness_response() -> JsonResponse:
+    return JsonResponse({"status": "alive"})
+
+
+@sync_and_async_middleware
+def health_middleware(get_response: Handler) -> Handler:
+    """Answer `/healthz` and `/readyz` (GET or HEAD); pass everything else on."""
+
+    def is_probe(request: HttpRequest, path: str) -> bool:
+        return request.path == path and request.method in {"GET", "HEAD"}
+
+    if iscoroutinefunction(get_response):
+
+        async def async_middleware(request: HttpRequest) -> HttpResponse:
+            if is_probe(request, "/healthz"):
+                return liveness_response()
+            if is_probe(request, "/readyz"):
+                return readiness_response(
+                    await sync_to_async(readiness, thread_sensitive=True)()
+                )
+            return await get_response(request)
+
+        return async_middleware
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if is_probe(request, "/healthz"):
+            return liveness_response()
+        if is_probe(request, "/readyz"):
+            return readiness_response(readiness())
+        return get_response(request)
+
+    return middleware

@@ -1,0 +1,84 @@
+"""Structured logs: one JSON object per line on stdout, for any log shipper.
+
+`log_request` writes the access line for every HTTP request (the middleware
+calls it); `log_websocket` is the same for WebSocket connects and disconnects,
+for consumers to call from `connect()` and `disconnect()`.
+"""
+
+import json
+import logging
+import time
+import traceback
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+request_logger = logging.getLogger("educa.request")
+websocket_logger = logging.getLogger("educa.websocket")
+
+
+class JsonFormatter(logging.Formatter):
+    """Render a record as one JSON line; `extra={"fields": {...}}` adds keys."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            # The traceback stays inside the one line, so it cannot be
+            # interleaved with another worker's output.
+            entry["traceback"] = "".join(traceback.format_exception(*record.exc_info))
+        return json.dumps(entry, default=str)
+
+
+def log_request(
+    *, method: str, path: str, status: int, started: float, user_id: int | None
+) -> None:
+    """Write the access line of one HTTP request; `started` is a `time.monotonic()`."""
+    duration_ms = round((time.monotonic() - started) * 1000, 1)
+    request_logger.info(
+        "%s %s %s",
+        method,
+        path,
+        status,
+        extra={
+            "fields": {
+                "event": "http.request",
+                "method": method,
+                "path": path,
+                "status": status,
+                "duration_ms": duration_ms,
+                "user_id": user_id,
+            }
+        },
+    )
+
+
+def log_websocket(
+    event: str, scope: Mapping[str, Any], *, code: int | None = None
+) -> None:
+    """Log a WebSocket `event` ("connect", "reject" or "disconnect") for `scope`.
+
+    Call it from the consumer once the outcome is known: after `accept()` or a
+    refusal, and in `disconnect(code)`.
+    """
+    user = scope.get("user")
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    websocket_logger.info(
+        "websocket %s %s",
+        event,
+        scope.get("path", ""),
+        extra={
+            "fields": {
+                "event": f"websocket.{event}",
+                "path": scope.get("path", ""),
+                "user_id": user_id,
+                "code": code,
+            }
+        },
+    )
