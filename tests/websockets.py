@@ -65,6 +65,8 @@ async def connect_as(user: User, path: str, query: str = "") -> WebsocketCommuni
         # A chat socket first hears its own arrival in the room (after
         # replaying the backlog, when asked for one).
         presence = await client.receive_json_from(timeout=3)
+        while presence["type"] == "heartbeat":
+            presence = await client.receive_json_from(timeout=3)
         assert presence["type"] == "presence", presence
     return client
 

@@ -184,7 +184,7 @@ async def test_heartbeat_arrives_at_the_configured_interval(
     settings.WS_HEARTBEAT_SECONDS = 0.2
     client = await connect_as(enrolled_student, room_path(course))
 
-    frame = await client.receive_json_from(timeout=2)
+    frame = await receive_type(client, "heartbeat")
 
     assert frame == {"type": "heartbeat", "interval": 0.2}
     await client.disconnect()
