@@ -204,7 +204,7 @@ class ContentViewSet(
         serializer = ContentChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         content = update_content(
-            content=content, by=request.user, **serializer.validated_data
+            content=content, by=request.user, changes=serializer.validated_data
         )
         return Response(
             ContentSerializer(content, context=self.get_serializer_context()).data

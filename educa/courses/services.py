@@ -1,6 +1,6 @@
 """Writes to the course domain. Views, API endpoints and commands call these."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -127,17 +127,23 @@ def add_content(
 
 
 @transaction.atomic
-def update_content(*, content: Content, by: User, **fields: Any) -> Content:
-    """Change the item's `title` and its kind's own field."""
+def update_content(
+    *, content: Content, by: User, changes: Mapping[str, Any]
+) -> Content:
+    """Change the item's `title` and its kind's own field.
+
+    `changes` is a mapping, not keyword arguments: a text item's own field is
+    called `content`, like the Content this function takes.
+    """
     _require_owner(by, content.module.course)
     item = content.item
     editable = {"title", "content", "url", "file"}
     unknown = {
-        name for name in fields if name not in editable or not hasattr(item, name)
+        name for name in changes if name not in editable or not hasattr(item, name)
     }
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
+    for name, value in changes.items():
         setattr(item, name, value)
     item.full_clean()
     item.save()
