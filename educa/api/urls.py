@@ -1,8 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from educa.api import accounts, courses, learning, modules, subjects
+from educa.api.exceptions import not_found
 
 router = SimpleRouter()
 router.register("subjects", subjects.SubjectViewSet, basename="subject")
@@ -25,4 +26,7 @@ urlpatterns = [
     path("me/", accounts.MeView.as_view(), name="me"),
     path("me/courses/", learning.MyCoursesView.as_view(), name="my-courses"),
     path("", include(router.urls)),
+    # Last: ids the routes do not match (`1.5`, `a/b`) get a JSON 404, not
+    # Django's HTML page. Paths without the trailing slash still redirect.
+    re_path(r"^(?P<path>.*)/$", not_found),
 ]

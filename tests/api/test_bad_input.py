@@ -121,3 +121,11 @@ def test_garbage_authorization_header_is_a_401_even_on_public_pages(db):
 
     assert response.status_code == 401
     assert response.json()["code"] == "token_not_valid"
+
+
+@pytest.mark.parametrize("path", ["/api/courses/1.5/", "/api/nothing/here/"])
+def test_unknown_api_paths_are_json_404s(api, path):
+    response = api.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
