@@ -101,7 +101,10 @@ class NewContentSerializer(serializers.Serializer):
 
 class ContentChangeSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=250, required=False)
-    content = serializers.CharField(required=False, help_text="Text body (text).")
+    # The service takes a text's body as `text`: `content` names the Content.
+    content = serializers.CharField(
+        source="text", required=False, help_text="Text body (text)."
+    )
     url = serializers.URLField(
         required=False, max_length=200, help_text="YouTube or Vimeo link (video)."
     )
@@ -204,7 +207,7 @@ class ContentViewSet(
         serializer = ContentChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         content = update_content(
-            content=content, by=request.user, changes=serializer.validated_data
+            content=content, by=request.user, **serializer.validated_data
         )
         return Response(
             ContentSerializer(content, context=self.get_serializer_context()).data

@@ -1,6 +1,6 @@
 """Writes to the course domain. Views, API endpoints and commands call these."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from educa.accounts.models import User
+from educa.courses.caching import invalidate_catalog
 from educa.courses.models import (
     CONTENT_KINDS,
     Content,
@@ -36,6 +37,7 @@ def create_course(
     )
     course.full_clean()
     course.save()
+    invalidate_catalog()
     return course
 
 
@@ -50,6 +52,7 @@ def update_course(*, course: Course, by: User, **fields: Any) -> Course:
         setattr(course, name, value)
     course.full_clean()
     course.save(update_fields=[*fields])
+    invalidate_catalog()
     return course
 
 
@@ -58,6 +61,7 @@ def delete_course(*, course: Course, by: User) -> None:
     _require_owner(by, course)
     # Items point at the course, so they go with it.
     course.delete()
+    invalidate_catalog()
 
 
 @transaction.atomic
@@ -71,6 +75,7 @@ def add_module(
     module = Module(course=course, title=title, description=description)
     module.full_clean(exclude=["order"])
     module.save()
+    invalidate_catalog()
     return module
 
 
@@ -84,6 +89,7 @@ def update_module(*, module: Module, by: User, **fields: Any) -> Module:
         setattr(module, name, value)
     module.full_clean()
     module.save(update_fields=[*fields])
+    invalidate_catalog()
     return module
 
 
@@ -93,6 +99,7 @@ def delete_module(*, module: Module, by: User) -> None:
     for content in module.contents.prefetch_related("item"):
         content.item.delete()
     module.delete()
+    invalidate_catalog()
 
 
 @transaction.atomic
@@ -100,6 +107,7 @@ def reorder_modules(*, course: Course, by: User, module_ids: Sequence[int]) -> N
     """Put the course's modules in the order of `module_ids` (each exactly once)."""
     _require_owner(by, course)
     rewrite_order(course.modules.all(), module_ids)
+    invalidate_catalog()
 
 
 def _item_model(kind: str) -> type[ItemBase]:
@@ -123,30 +131,31 @@ def add_content(
     item.full_clean()
     Module.objects.select_for_update().filter(pk=module.pk).first()
     item.save()
+    invalidate_catalog()
     return Content.objects.create(module=module, item=item)
 
 
 @transaction.atomic
-def update_content(
-    *, content: Content, by: User, changes: Mapping[str, Any]
-) -> Content:
-    """Change the item's `title` and its kind's own field.
-
-    `changes` is a mapping, not keyword arguments: a text item's own field is
-    called `content`, like the Content this function takes.
+def update_content(*, content: Content, by: User, **fields: Any) -> Content:
+    """Change the item's `title` and its kind's own field: `url` (video),
+    `file` (image, file) or `text` (a text's body; the keyword `content`
+    already names the Content being changed).
     """
     _require_owner(by, content.module.course)
     item = content.item
+    if "text" in fields:
+        fields["content"] = fields.pop("text")
     editable = {"title", "content", "url", "file"}
     unknown = {
-        name for name in changes if name not in editable or not hasattr(item, name)
+        name for name in fields if name not in editable or not hasattr(item, name)
     }
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in changes.items():
+    for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
     item.save()
+    invalidate_catalog()
     return content
 
 
@@ -155,6 +164,7 @@ def delete_content(*, content: Content, by: User) -> None:
     _require_owner(by, content.module.course)
     # Deleting the item deletes its Content row through the generic relation.
     content.item.delete()
+    invalidate_catalog()
 
 
 @transaction.atomic
@@ -162,3 +172,4 @@ def reorder_contents(*, module: Module, by: User, content_ids: Sequence[int]) ->
     """Put the module's contents in the order of `content_ids` (each exactly once)."""
     _require_owner(by, module.course)
     rewrite_order(module.contents.all(), content_ids)
+    invalidate_catalog()

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from educa.accounts.models import User
+from educa.courses.caching import invalidate_catalog
 from educa.courses.models import Course
 from educa.learning.models import Enrollment
 from educa.learning.permissions import can_enroll
@@ -12,7 +13,11 @@ def enroll(*, student: User, course: Course) -> Enrollment:
     """Enroll `student` in `course`; enrolling again returns the existing enrollment."""
     if not can_enroll(student, course):
         raise PermissionDenied("An instructor cannot enroll in their own course.")
-    enrollment, _ = Enrollment.objects.get_or_create(student=student, course=course)
+    enrollment, created = Enrollment.objects.get_or_create(
+        student=student, course=course
+    )
+    if created:  # the course pages show how many students it has
+        invalidate_catalog()
     return enrollment
 
 
@@ -20,4 +25,6 @@ def enroll(*, student: User, course: Course) -> Enrollment:
 def unenroll(*, student: User, course: Course) -> bool:
     """Remove the enrollment; True if there was one."""
     deleted, _ = Enrollment.objects.filter(student=student, course=course).delete()
+    if deleted:
+        invalidate_catalog()
     return deleted > 0

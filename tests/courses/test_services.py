@@ -9,7 +9,6 @@ from educa.courses.services import (
     create_course,
     delete_course,
     delete_module,
-    update_content,
     update_course,
 )
 from tests.factories import ModuleFactory, SubjectFactory, png_upload
@@ -134,16 +133,3 @@ def test_deleting_a_course_deletes_its_items(course):
 
     assert not Text.objects.exists()
     assert not Content.objects.exists()
-
-
-def test_update_content_changes_a_text_body(course):
-    module = ModuleFactory(course=course)
-    content = add_content(
-        module=module, by=course.owner, kind="text", title="T", content="Old"
-    )
-
-    update_content(
-        content=content, by=course.owner, changes={"title": "T2", "content": "New"}
-    )
-
-    assert Text.objects.values_list("title", "content").get() == ("T2", "New")
