@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from educa.api.caching import cached_data
 from educa.api.modules import ModuleSerializer, ReorderSerializer
 from educa.api.permissions import CanAuthorCourses
 from educa.courses.models import Course, Subject
@@ -69,6 +70,33 @@ class CourseViewSet(viewsets.ModelViewSet):
         if self.action in ("list", "retrieve"):
             return [AllowAny()]
         return [IsAuthenticated(), CanAuthorCourses()]
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """Catalog pages are cached; searches are not (their keys are unbounded)."""
+        parts = self._cache_key_parts()
+        if parts is None:
+            return super().list(request, *args, **kwargs)
+        return Response(
+            cached_data(parts, lambda: super(CourseViewSet, self).list(request).data)
+        )
+
+    def _cache_key_parts(self) -> tuple[str, ...] | None:
+        params = self.request.query_params
+        ordering = params.get("ordering", "")
+        numbers = [params.get("page", ""), params.get("page_size", "")]
+        if (
+            self._search()
+            or ordering.lstrip("-") not in ["", *self.ordering_fields]
+            or not all(number.isdigit() or not number for number in numbers)
+            or len(params.get("subject", "")) > 200
+        ):
+            return None
+        # Links to other pages are absolute: they depend on scheme and host.
+        request = self.request
+        return (
+            *("courses", request.scheme, request.get_host()),
+            *(params.get("subject", ""), ordering, *numbers),
+        )
 
     def get_queryset(self) -> QuerySet[Course]:
         if self.action in ("list", "retrieve"):

@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from educa.api.caching import cached_data
 from educa.api.courses import CourseSummarySerializer
 from educa.api.modules import ModuleContentsSerializer
 from educa.courses.models import Course
@@ -60,7 +61,13 @@ class CourseLearningViewSet(viewsets.GenericViewSet):
         course = self.get_object()
         if not can_view_contents(request.user, course):
             raise PermissionDenied("Only the instructor and enrolled students.")
-        return Response(self.get_serializer(course_with_contents(course)).data)
+        # File URLs are absolute: the cached copy depends on scheme and host.
+        parts = ["contents", course.pk, request.scheme, request.get_host()]
+        return Response(
+            cached_data(
+                parts, lambda: self.get_serializer(course_with_contents(course)).data
+            )
+        )
 
 
 class MyCoursesView(generics.ListAPIView):
