@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "educa.courses.middleware.CourseSubdomainMiddleware",
 ]
 
 ROOT_URLCONF = "educa.urls"
@@ -228,6 +229,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Web app (courses, learning): course subdomains and private media.
+# `<slug>.<COURSE_SUBDOMAIN_HOST>` redirects to that course's page; empty
+# turns the redirect off.
+COURSE_SUBDOMAIN_HOST = env.str(
+    "COURSE_SUBDOMAIN_HOST", default="localhost" if DEBUG else ""
+)
+# Set (e.g. "/protected-media/") when nginx serves uploads from an `internal`
+# location: the media view then answers with X-Accel-Redirect only.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 
 # REST API (educa/api): every operation documents its JSON error responses.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("educa.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("educa.api.urls")),
+    path("", include("educa.learning.urls")),
     path("", include("educa.courses.urls")),
 ]

@@ -97,6 +97,7 @@ def live_server_url(transactional_db, settings):
         DEBUG="true",
     )
     with uvicorn_server(env) as base_url:
+        cache.clear()  # the readiness probe (GET /) has just cached an empty catalog
         yield base_url
 
 

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from tests.servers import REPO, free_port
+
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "k3Yp9-vT2xQw8Lm4Rz7Nb1Hc6Df0Gj5Ks" * 2,
@@ -88,3 +90,30 @@ def test_redis_url_switches_cache_and_channel_layer(tmp_path):
         "django.core.cache.backends.redis.RedisCache",
         "channels_redis.core.RedisChannelLayer",
     ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "service"), [("DATABASE_URL", "PostgreSQL"), ("REDIS_URL", "Redis")]
+)
+def test_suite_stops_with_one_line_when_a_service_is_unreachable(variable, service):
+    closed_port = free_port()
+    url = {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port}/educa_test",
+        "REDIS_URL": f"redis://127.0.0.1:{closed_port}/0",
+    }[variable]
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_admin.py"],
+        env={**os.environ, variable: url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        check=False,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 2
+    assert f"{service} is not reachable" in output
+    assert variable in output
+    assert "Traceback" not in output

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
+from educa.courses.caching import invalidate_catalog
 from educa.courses.models import (
     Content,
     Course,
@@ -12,8 +15,28 @@ from educa.courses.models import (
 )
 
 
+class CatalogAdmin(admin.ModelAdmin):
+    """Admin edits bypass the services, so they forget the cached pages themselves."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        invalidate_catalog()
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        invalidate_catalog()
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        super().delete_model(request, obj)
+        invalidate_catalog()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        invalidate_catalog()
+
+
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(CatalogAdmin):
     list_display = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     search_fields = ("title",)
@@ -26,7 +49,7 @@ class ModuleInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(CatalogAdmin):
     list_display = ("title", "subject", "owner", "created")
     list_filter = ("created", "subject")
     list_select_related = ("subject", "owner")
@@ -43,7 +66,7 @@ class ContentInline(admin.TabularInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(CatalogAdmin):
     list_display = ("title", "course", "order")
     list_filter = ("course__subject",)
     list_select_related = ("course",)
@@ -52,7 +75,7 @@ class ModuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Text, File, Image, Video)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(CatalogAdmin):
     list_display = ("title", "course", "owner", "updated")
     list_filter = ("updated",)
     list_select_related = ("course", "owner")

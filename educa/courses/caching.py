@@ -1,15 +1,53 @@
-"""The catalog generation: one number that every cached catalog read is keyed by.
+"""Shared-cache reads of the public catalog and course pages, and their invalidation.
 
-Any write to a course, its modules, contents or enrollments bumps the
-generation after its transaction commits (the services call
-`invalidate_catalog()`), so the next read misses and rebuilds from the
-database. Stale entries expire on their own.
+Only user-independent data is cached (model instances, counts), never rendered
+per-user HTML: every visitor's page is rendered fresh from it. Every cached
+value is keyed by one catalog generation; any write to a course, its modules,
+contents or enrollments bumps the generation after its transaction commits,
+so the next read misses and rebuilds from the database. Stale entries expire
+on their own.
 """
 
+from dataclasses import dataclass
+
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 
+from educa.courses.models import Course, Module, Subject
+from educa.courses.selectors import (
+    catalog_courses,
+    course_outline,
+    subjects_with_course_counts,
+)
+
+CACHE_SECONDS = 15 * 60
+COURSES_PER_PAGE = 12
 _GENERATION_KEY = "catalog:generation"
+# The instructor's account details have no place in a shared cache.
+_PRIVATE = ("owner__password", "owner__email", "owner__last_login")
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    courses: list[Course]
+    number: int
+    num_pages: int
+    subjects: list[Subject]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+@dataclass(frozen=True)
+class CoursePage:
+    course: Course
+    modules: list[Module]
 
 
 def _generation() -> int:
@@ -35,3 +73,47 @@ def invalidate_catalog() -> None:
 def catalog_generation() -> int:
     """The current generation, for keys of cached catalog reads."""
     return _generation()
+
+
+def catalog_page(
+    *, subject: Subject | None, search: str, page_number: str | None
+) -> CatalogPage:
+    """One page of the catalog. Searches are not cached: their keys are unbounded."""
+    if search:
+        return _build_catalog_page(subject, search, page_number)
+    number = int(page_number) if page_number and page_number.isdigit() else 1
+    key = f"catalog:{catalog_generation()}:{subject.slug if subject else ''}:{number}"
+    page = cache.get(key)
+    if page is None:
+        page = _build_catalog_page(subject, search, page_number)
+        # Out-of-range numbers fall back to a real page; storing only under
+        # the real number keeps the number of keys bounded.
+        if page.number == number:
+            cache.set(key, page, CACHE_SECONDS)
+    return page
+
+
+def _build_catalog_page(
+    subject: Subject | None, search: str, page_number: str | None
+) -> CatalogPage:
+    courses = catalog_courses(subject=subject, search=search).defer(*_PRIVATE)
+    page = Paginator(courses, COURSES_PER_PAGE).get_page(page_number)
+    return CatalogPage(
+        courses=list(page.object_list),
+        number=page.number,
+        num_pages=page.paginator.num_pages,
+        subjects=list(subjects_with_course_counts()),
+    )
+
+
+def course_page(slug: str) -> CoursePage | None:
+    """The public course detail data, or None when no course has that slug."""
+    key = f"course:{catalog_generation()}:{slug}"
+    page = cache.get(key)
+    if page is None:
+        course = catalog_courses().defer(*_PRIVATE).filter(slug=slug).first()
+        if course is None:
+            return None
+        page = CoursePage(course=course, modules=course_outline(course))
+        cache.set(key, page, CACHE_SECONDS)
+    return page

@@ -149,3 +149,14 @@ def course_with_contents(course: Course) -> Course:
 def module_contents(module: Module) -> list[Content]:
     """The module's contents in order with their items: five queries."""
     return list(_contents_with_items().filter(module=module))
+
+
+def course_has_upload(course: Course, name: str) -> bool:
+    """Whether a file or image of `course` is stored under `name`.
+
+    Files of deleted items stay on disk; this keeps them from being served.
+    """
+    return (
+        Image.objects.filter(course=course, file=name).exists()
+        or File.objects.filter(course=course, file=name).exists()
+    )

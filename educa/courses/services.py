@@ -173,3 +173,31 @@ def reorder_contents(*, module: Module, by: User, content_ids: Sequence[int]) ->
     _require_owner(by, module.course)
     rewrite_order(module.contents.all(), content_ids)
     invalidate_catalog()
+
+
+@transaction.atomic
+def edit_modules(
+    *,
+    course: Course,
+    by: User,
+    added: Sequence[dict[str, str]] = (),
+    changed: Sequence[tuple[Module, dict[str, str]]] = (),
+    deleted: Sequence[Module] = (),
+) -> None:
+    """Apply one edit of the course outline atomically: deletions, changes, appends.
+
+    `added` and `changed` hold `title` and `description` values; every module
+    named must belong to `course`.
+    """
+    _require_owner(by, course)
+    if any(
+        module.course_id != course.pk
+        for module in [*deleted, *(module for module, _ in changed)]
+    ):
+        raise ValidationError("Those modules belong to another course.")
+    for module in deleted:
+        delete_module(module=module, by=by)
+    for module, fields in changed:
+        update_module(module=module, by=by, **fields)
+    for fields in added:
+        add_module(course=course, by=by, **fields)

@@ -1,11 +1,52 @@
 from django.urls import path
 
-from educa.courses import views
+from educa.courses import authoring, media, views
 
 urlpatterns = [
     path("", views.course_list, name="course_list"),
     path(
         "course/subject/<slug:subject>/", views.course_list, name="course_list_subject"
     ),
+    # Authoring paths come before course/<slug>/, which would match mine/ and create/.
+    path("course/mine/", authoring.manage_course_list, name="manage_course_list"),
+    path("course/create/", authoring.course_create, name="course_create"),
+    path("course/<int:pk>/edit/", authoring.course_edit, name="course_edit"),
+    path("course/<int:pk>/delete/", authoring.course_delete, name="course_delete"),
+    path(
+        "course/<int:pk>/module/",
+        authoring.course_module_update,
+        name="course_module_update",
+    ),
+    path("course/<int:pk>/module/order/", authoring.module_order, name="module_order"),
+    path(
+        "course/module/<int:module_id>/",
+        authoring.module_content_list,
+        name="module_content_list",
+    ),
+    path(
+        "course/module/<int:module_id>/content/order/",
+        authoring.content_order,
+        name="content_order",
+    ),
+    path(
+        "course/module/<int:module_id>/content/<str:kind>/create/",
+        authoring.content_create,
+        name="module_content_create",
+    ),
+    path(
+        "course/content/<int:content_id>/edit/",
+        authoring.content_edit,
+        name="module_content_update",
+    ),
+    path(
+        "course/content/<int:content_id>/delete/",
+        authoring.content_delete,
+        name="module_content_delete",
+    ),
     path("course/<slug:slug>/", views.course_detail, name="course_detail"),
+    path(
+        "media/courses/<int:course_id>/<str:name>",
+        media.course_media,
+        name="course_media",
+    ),
 ]

@@ -1,39 +1,43 @@
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+"""Public pages: the catalog and course details, served from the shared cache."""
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from educa.courses.caching import catalog_page, course_page
 from educa.courses.models import Subject
-from educa.courses.selectors import (
-    catalog_courses,
-    course_outline,
-    subjects_with_course_counts,
-)
-
-COURSES_PER_PAGE = 12
+from educa.courses.permissions import can_edit_course
+from educa.learning.permissions import can_enroll, is_enrolled
 
 
 def course_list(request: HttpRequest, subject: str | None = None) -> HttpResponse:
     """The public catalog, newest first, optionally narrowed to one subject."""
     current_subject = get_object_or_404(Subject, slug=subject) if subject else None
-    search = request.GET.get("q", "")[:200]
-    courses = catalog_courses(subject=current_subject, search=search)
-    page = Paginator(courses, COURSES_PER_PAGE).get_page(request.GET.get("page"))
+    search = request.GET.get("q", "").strip()[:200]
+    page = catalog_page(
+        subject=current_subject, search=search, page_number=request.GET.get("page")
+    )
     return render(
         request,
         "courses/course/list.html",
-        {
-            "page": page,
-            "subject": current_subject,
-            "subjects": subjects_with_course_counts(),
-            "search": search,
-        },
+        {"page": page, "subject": current_subject, "search": search},
     )
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = get_object_or_404(catalog_courses(), slug=slug)
+    """The course's overview and outline, with what this visitor may do next."""
+    page = course_page(slug)
+    if page is None:
+        raise Http404("No such course.")
+    course, user = page.course, request.user
+    enrolled = is_enrolled(user, course)
     return render(
         request,
         "courses/course/detail.html",
-        {"course": course, "modules": course_outline(course)},
+        {
+            "course": course,
+            "modules": page.modules,
+            "enrolled": enrolled,
+            "can_edit": can_edit_course(user, course),
+            "can_enroll": not enrolled and can_enroll(user, course),
+        },
     )

@@ -9,6 +9,8 @@ from educa.courses.services import (
     create_course,
     delete_course,
     delete_module,
+    edit_modules,
+    update_content,
     update_course,
 )
 from tests.factories import ModuleFactory, SubjectFactory, png_upload
@@ -133,3 +135,50 @@ def test_deleting_a_course_deletes_its_items(course):
 
     assert not Text.objects.exists()
     assert not Content.objects.exists()
+
+
+def test_update_content_takes_a_texts_body_as_text(instructor):
+    module = ModuleFactory(course__owner=instructor)
+    content = add_content(
+        module=module, by=instructor, kind="text", title="T", content="old"
+    )
+
+    update_content(content=content, by=instructor, text="new")
+
+    assert Text.objects.get(pk=content.object_id).content == "new"
+
+
+def test_edit_modules_applies_deletions_changes_and_appends_together(instructor):
+    course = ModuleFactory(course__owner=instructor, title="Old").course
+    doomed = ModuleFactory(course=course, title="Doomed")
+    kept = course.modules.get(title="Old")
+
+    edit_modules(
+        course=course,
+        by=instructor,
+        added=[{"title": "New", "description": ""}],
+        changed=[(kept, {"title": "Renamed"})],
+        deleted=[doomed],
+    )
+
+    assert [m.title for m in course.modules.order_by("order")] == ["Renamed", "New"]
+
+
+def test_edit_modules_refuses_another_instructor(instructor, other_instructor):
+    module = ModuleFactory(course__owner=instructor, title="Mine")
+
+    with pytest.raises(PermissionDenied):
+        edit_modules(course=module.course, by=other_instructor, deleted=[module])
+
+    assert Module.objects.filter(pk=module.pk, title="Mine").exists()
+
+
+def test_edit_modules_refuses_a_module_of_another_course(instructor):
+    course = ModuleFactory(course__owner=instructor).course
+    foreign = ModuleFactory(course__owner=instructor, title="Foreign")
+
+    with pytest.raises(ValidationError):
+        edit_modules(course=course, by=instructor, changed=[(foreign, {"title": "X"})])
+
+    foreign.refresh_from_db()
+    assert foreign.title == "Foreign"

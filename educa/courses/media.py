@@ -1,0 +1,75 @@
+"""Course files and images, served only to the course's owner and enrolled students.
+
+Uploads live at `courses/<course id>/<random name>` under MEDIA_ROOT and are
+never public: this view checks who asks (session cookie, or a Bearer JWT for
+API clients) and then either streams the file or, when
+MEDIA_ACCEL_REDIRECT_PREFIX is set, hands it to nginx with X-Accel-Redirect.
+"""
+
+import mimetypes
+import re
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from educa.courses.models import Course
+from educa.courses.selectors import course_has_upload
+from educa.learning.permissions import can_view_contents
+
+# What upload_to generates: 32 hex digits and a short lower-case extension.
+_UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}(\.[a-z0-9]{1,15})?$")
+# Shown in the page; anything else is downloaded, so an uploaded .html or .js
+# can never run on the site's origin.
+_INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def _requester(request: HttpRequest):
+    """The Bearer token's user when one is sent, else the session's user."""
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        try:
+            authenticated = JWTAuthentication().authenticate(request)
+        except AuthenticationFailed:
+            return None
+        if authenticated is not None:
+            return authenticated[0]
+    return request.user
+
+
+@require_safe
+def course_media(request: HttpRequest, course_id: int, name: str) -> HttpResponse:
+    if not _UPLOAD_NAME.match(name):
+        raise Http404("No such file.")
+    user = _requester(request)
+    if user is None:
+        return HttpResponse("Invalid or expired token.", status=401)
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = get_object_or_404(Course, pk=course_id)
+    if not can_view_contents(user, course):
+        raise PermissionDenied("Enroll in this course to download its files.")
+    path = f"courses/{course.pk}/{name}"
+    if not course_has_upload(course, path) or not default_storage.exists(path):
+        raise Http404("No such file.")
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    attachment = content_type not in _INLINE_TYPES
+    if prefix := settings.MEDIA_ACCEL_REDIRECT_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{path}"
+        if attachment:
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        response = FileResponse(
+            default_storage.open(path),
+            content_type=content_type,
+            as_attachment=attachment,
+            filename=name,
+        )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
