@@ -240,7 +240,22 @@ COURSE_SUBDOMAIN_HOST = env.str(
 # location: the media view then answers with X-Accel-Redirect only.
 MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 
-# REST API (educa/api): every operation documents its JSON error responses.
+# REST API (educa/api) and serving it under uvicorn.
+# Django runs each ASGI request's sync code in a thread of its own, so
+# CONN_MAX_AGE keeps one PostgreSQL connection per request (they pile up);
+# DATABASE_POOL_SIZE > 0 shares a process-wide pool of that size instead and
+# closes nothing per request.
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
+if (
+    DATABASE_POOL_SIZE
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Every API operation documents its JSON error responses.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "educa.api.schema.add_error_responses",

@@ -30,9 +30,11 @@ CHECKS = [
 @pytest.fixture
 def unthrottled(monkeypatch):
     """The server inherits this environment: hundreds of requests a minute
-    from one client must not turn into 429s mid-run."""
+    from one client must not turn into 429s mid-run. It also serves from a
+    connection pool, as production uvicorn workers do."""
     for scope in ("AUTH", "USER", "ANON"):
         monkeypatch.setenv(f"THROTTLE_{scope}_RATE", "100000/min")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
 
 
 @pytest.fixture
