@@ -1,6 +1,7 @@
 """Sign-up, the user's own profile and per-IP throttling of password checks."""
 
 import pytest
+from rest_framework.throttling import SimpleRateThrottle
 
 from educa.accounts.models import User
 from tests.factories import PASSWORD, StudentFactory
@@ -145,3 +146,17 @@ def test_password_checks_are_throttled_per_ip_with_retry_after(api, student):
     assert set(throttled.json()) == {"detail"}
     assert register.status_code == 429
     assert not User.objects.filter(username="late").exists()
+
+
+def test_signed_in_users_are_throttled_per_user_not_per_ip(
+    monkeypatch, as_user, student, api
+):
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "user": "2/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    client = as_user(student)
+
+    statuses = [client.get("/api/me/").status_code for _ in range(3)]
+    anonymous_same_ip = api.get("/api/courses/")
+
+    assert statuses == [200, 200, 429]
+    assert anonymous_same_ip.status_code == 200
