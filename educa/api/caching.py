@@ -1,4 +1,4 @@
-"""Serialized catalog data kept in the shared cache, keyed by the catalog generation.
+"""Rendered catalog JSON kept in the shared cache, keyed by the catalog generation.
 
 Every course, module, content and enrollment service bumps the generation
 (`educa.courses.caching.invalidate_catalog`), so a cached answer never
@@ -10,17 +10,30 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from educa.courses.caching import catalog_generation
 
 CACHE_SECONDS = 15 * 60
 
 
-def cached_data(parts: Iterable[object], build: Callable[[], Any]) -> Any:
-    """The value cached under `parts` for this generation, else `build()` (stored)."""
+def cached_json_response(
+    request: Request, parts: Iterable[object], build: Callable[[], Any]
+) -> HttpResponse:
+    """The JSON of `build()`, rendered once per generation and then served as is.
+
+    Rendered bytes, not data, are cached: unpickling nested data and encoding
+    it again cost more than the rest of a cached request. Other formats (the
+    browsable API) are built fresh.
+    """
+    if request.accepted_renderer.format != "json":
+        return Response(build())
     key = ":".join(["api", str(catalog_generation()), *map(str, parts)])
-    data = cache.get(key)
-    if data is None:
-        data = build()
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    body = cache.get(key)
+    if body is None:
+        body = JSONRenderer().render(build())
+        cache.set(key, body, CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")

@@ -1,6 +1,7 @@
 """Courses: the public catalog, and authoring for the course's instructor."""
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, serializers, status, viewsets
@@ -9,7 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from educa.api.caching import cached_data
+from educa.api.caching import cached_json_response
 from educa.api.modules import ModuleSerializer, ReorderSerializer
 from educa.api.permissions import CanAuthorCourses
 from educa.courses.models import Course, Subject
@@ -71,13 +72,13 @@ class CourseViewSet(viewsets.ModelViewSet):
             return [AllowAny()]
         return [IsAuthenticated(), CanAuthorCourses()]
 
-    def list(self, request: Request, *args, **kwargs) -> Response:
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         """Catalog pages are cached; searches are not (their keys are unbounded)."""
         parts = self._cache_key_parts()
         if parts is None:
             return super().list(request, *args, **kwargs)
-        return Response(
-            cached_data(parts, lambda: super(CourseViewSet, self).list(request).data)
+        return cached_json_response(
+            request, parts, lambda: super(CourseViewSet, self).list(request).data
         )
 
     def _cache_key_parts(self) -> tuple[str, ...] | None:

@@ -1,6 +1,7 @@
 """Learning over the API: enrollment, a course's contents, the user's courses."""
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
@@ -9,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from educa.api.caching import cached_data
+from educa.api.caching import cached_json_response
 from educa.api.courses import CourseSummarySerializer
 from educa.api.modules import ModuleContentsSerializer
 from educa.courses.models import Course
@@ -56,17 +57,17 @@ class CourseLearningViewSet(viewsets.GenericViewSet):
         return Response({"enrolled": True})
 
     @action(detail=True, methods=["get"])
-    def contents(self, request: Request, pk: str) -> Response:
+    def contents(self, request: Request, pk: str) -> HttpResponse:
         """Only the course's instructor and its enrolled students."""
         course = self.get_object()
         if not can_view_contents(request.user, course):
             raise PermissionDenied("Only the instructor and enrolled students.")
         # File URLs are absolute: the cached copy depends on scheme and host.
         parts = ["contents", course.pk, request.scheme, request.get_host()]
-        return Response(
-            cached_data(
-                parts, lambda: self.get_serializer(course_with_contents(course)).data
-            )
+        return cached_json_response(
+            request,
+            parts,
+            lambda: self.get_serializer(course_with_contents(course)).data,
         )
 
 

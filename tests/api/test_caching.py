@@ -73,3 +73,13 @@ def test_cached_contents_are_still_refused_to_a_student_not_enrolled(
 
     assert response.status_code == 403
     assert "modules" not in response.json()
+
+
+def test_browsable_api_is_rendered_fresh_not_from_the_json_cache(api, course):
+    api.get("/api/courses/")
+
+    response = api.get("/api/courses/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert course.title.encode() in response.content
