@@ -1,4 +1,8 @@
-"""ASGI entry point: `uvicorn educa.asgi:application`."""
+"""ASGI entry point: `uvicorn educa.asgi:application`.
+
+HTTP goes to Django; WebSockets pass the origin check (ALLOWED_HOSTS), then
+authentication (session cookie or `?token=<JWT>`), then the routes.
+"""
 
 import os
 
@@ -9,6 +13,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educa.settings")
 # Django must be set up before anything imports models.
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from educa.accounts.websocket_auth import websocket_auth  # noqa: E402
+from educa.chat.routing import websocket_urlpatterns as chat_routes  # noqa: E402
+from educa.realtime.routing import (  # noqa: E402
+    websocket_urlpatterns as realtime_routes,
+)
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            websocket_auth(URLRouter([*chat_routes, *realtime_routes]))
+        ),
+    }
+)

@@ -11,6 +11,7 @@ every variable.
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "educa.accounts",
     "educa.courses",
     "educa.learning",
+    "educa.chat",
+    "educa.realtime",
 ]
 
 MIDDLEWARE = [
@@ -119,12 +122,36 @@ if REDIS_URL:
             "KEY_PREFIX": "educa",
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "educa"},
+    # pubsub (default): one PUBLISH per group message, fanned out inside each
+    # worker (measured faster, bench/README.md); core: Redis lists per channel.
+    # Pub/sub channels ignore the Redis database number, so the prefix keeps
+    # deployments (and test runs) that share a server apart.
+    if env.str("CHANNEL_LAYER", default="pubsub") == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {
+                    "hosts": [REDIS_URL],
+                    "prefix": env.str(
+                        "CHANNEL_PREFIX",
+                        default=f"educa.{urlsplit(REDIS_URL).path.strip('/') or 0}",
+                    ),
+                },
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [REDIS_URL],
+                    "prefix": env.str("CHANNEL_PREFIX", default="educa"),
+                    # How far a slow socket may fall behind before the layer
+                    # drops its frames (channels_redis defaults to 100).
+                    "capacity": env.int("CHANNEL_CAPACITY", default=1000),
+                },
+            }
+        }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -239,6 +266,12 @@ COURSE_SUBDOMAIN_HOST = env.str(
 # Set (e.g. "/protected-media/") when nginx serves uploads from an `internal`
 # location: the media view then answers with X-Accel-Redirect only.
 MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
+
+# Chat and live notifications (WebSockets). See the README's "Real time".
+CHAT_MESSAGES_PER_SECOND = env.int("CHAT_MESSAGES_PER_SECOND", default=10)
+WS_MAX_FRAMES_PER_SECOND = env.int("WS_MAX_FRAMES_PER_SECOND", default=50)
+WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25)
+CHAT_ATTACHMENT_MAX_SIZE = env.int("CHAT_ATTACHMENT_MB", default=10) * 2**20
 
 # REST API (educa/api) and serving it under uvicorn.
 # Django runs each ASGI request's sync code in a thread of its own, so

@@ -6,5 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("educa.api.urls")),
     path("", include("educa.learning.urls")),
+    path("", include("educa.chat.urls")),
     path("", include("educa.courses.urls")),
 ]

@@ -77,18 +77,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def live_server_url(transactional_db, settings):
-    """A real uvicorn process serving the test database; yields its base URL.
-
-    Function-scoped on purpose: the flush after a transactional test recreates
-    content types with new ids, which a longer-lived server would have cached.
-    Data made in the test must be committed (transactional_db does that).
-    """
+def live_server_env(transactional_db, settings) -> dict[str, str]:
+    """The environment of a server process sharing the test's PostgreSQL
+    database, Redis and media folder."""
     database = connection.settings_dict
     credentials = quote(database["USER"] or "")
     if database["PASSWORD"]:
         credentials += ":" + quote(database["PASSWORD"], safe="")
-    env = django_env(
+    return django_env(
         DATABASE_URL=(
             f"postgres://{credentials}@{database['HOST'] or 'localhost'}:"
             f"{database['PORT'] or 5432}/{database['NAME']}"
@@ -96,7 +92,17 @@ def live_server_url(transactional_db, settings):
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DEBUG="true",
     )
-    with uvicorn_server(env) as base_url:
+
+
+@pytest.fixture
+def live_server_url(live_server_env):
+    """A real uvicorn process serving the test database; yields its base URL.
+
+    Function-scoped on purpose: the flush after a transactional test recreates
+    content types with new ids, which a longer-lived server would have cached.
+    Data made in the test must be committed (transactional_db does that).
+    """
+    with uvicorn_server(live_server_env) as base_url:
         cache.clear()  # the readiness probe (GET /) has just cached an empty catalog
         yield base_url
 

@@ -6,6 +6,8 @@ from PIL import Image as PillowImage
 
 from educa.accounts.models import User
 from educa.accounts.services import ensure_instructors_group
+from educa.chat.models import Membership
+from educa.chat.services import open_course_room
 from educa.courses.models import (
     Content,
     Course,
@@ -61,12 +63,19 @@ class SubjectFactory(factory.django.DjangoModelFactory):
 class CourseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Course
+        skip_postgeneration_save = True
 
     owner = factory.SubFactory(InstructorFactory)
     subject = factory.SubFactory(SubjectFactory)
     title = factory.Sequence(lambda n: f"Course {n}")
     slug = factory.Sequence(lambda n: f"course-{n}")
     overview = "What this course teaches."
+
+    @factory.post_generation
+    def chat_room(self, create, extracted, **kwargs):
+        # As create_course does: every course has its room, owner inside.
+        if create:
+            open_course_room(course=self)
 
 
 class ModuleFactory(factory.django.DjangoModelFactory):
@@ -81,9 +90,18 @@ class ModuleFactory(factory.django.DjangoModelFactory):
 class EnrollmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enrollment
+        skip_postgeneration_save = True
 
     course = factory.SubFactory(CourseFactory)
     student = factory.SubFactory(StudentFactory)
+
+    @factory.post_generation
+    def chat_membership(self, create, extracted, **kwargs):
+        # As enroll does (without notifying the instructor).
+        if create:
+            Membership.objects.get_or_create(
+                room=open_course_room(course=self.course), user=self.student
+            )
 
 
 class _ItemFactory(factory.django.DjangoModelFactory):

@@ -88,6 +88,10 @@ def test_redis_url_switches_cache_and_channel_layer(tmp_path):
     ]
     assert backends(env_with) == [
         "django.core.cache.backends.redis.RedisCache",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+    ]
+    assert backends({**env_with, "CHANNEL_LAYER": "core"}) == [
+        "django.core.cache.backends.redis.RedisCache",
         "channels_redis.core.RedisChannelLayer",
     ]
 

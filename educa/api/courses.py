@@ -1,5 +1,7 @@
 """Courses: the public catalog, and authoring for the course's instructor."""
 
+import re
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -89,7 +91,7 @@ class CourseViewSet(viewsets.ModelViewSet):
             self._search()
             or ordering.lstrip("-") not in ["", *self.ordering_fields]
             or not all(number.isdigit() or not number for number in numbers)
-            or len(params.get("subject", "")) > 200
+            or not re.fullmatch(r"[-\w]{0,200}", params.get("subject", ""), re.ASCII)
         ):
             return None
         # Links to other pages are absolute: they depend on scheme and host.
@@ -107,13 +109,17 @@ class CourseViewSet(viewsets.ModelViewSet):
         return Course.objects.all()
 
     def _search(self) -> str:
-        return self.request.query_params.get("search", "")[:SEARCH_MAX_LENGTH]
+        # PostgreSQL text cannot hold NUL: such a search could match nothing.
+        search = self.request.query_params.get("search", "")[:SEARCH_MAX_LENGTH]
+        return search.replace("\x00", "")
 
     def _subject(self) -> Subject | None:
         slug = self.request.query_params.get("subject")
         if self.action != "list" or not slug:
             return None
         # An unknown slug matches no course rather than every course.
+        if "\x00" in slug:
+            return Subject(pk=0)
         return Subject.objects.filter(slug=slug[:200]).first() or Subject(pk=0)
 
     def perform_create(self, serializer: CourseSerializer) -> None:

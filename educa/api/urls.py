@@ -2,7 +2,15 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from educa.api import accounts, courses, learning, modules, subjects
+from educa.api import (
+    accounts,
+    chat,
+    courses,
+    learning,
+    modules,
+    notifications,
+    subjects,
+)
 from educa.api.exceptions import not_found
 
 router = SimpleRouter()
@@ -19,6 +27,38 @@ urlpatterns = [
         "token/blacklist/",
         accounts.TokenBlacklistView.as_view(),
         name="token_blacklist",
+    ),
+    path("chat/rooms/", chat.RoomListView.as_view(), name="chat-rooms"),
+    path(
+        "chat/rooms/<int:room_id>/messages/",
+        chat.RoomMessagesView.as_view(),
+        name="chat-room-messages",
+    ),
+    path(
+        "chat/rooms/<int:room_id>/read/",
+        chat.RoomReadView.as_view(),
+        name="chat-room-read",
+    ),
+    path(
+        "chat/rooms/<int:room_id>/attachments/",
+        chat.AttachmentUploadView.as_view(),
+        name="chat-room-attachments",
+    ),
+    path(
+        "chat/attachments/<int:attachment_id>/",
+        chat.AttachmentDownloadView.as_view(),
+        name="chat-attachment",
+    ),
+    path("chat/direct/", chat.DirectRoomView.as_view(), name="chat-direct"),
+    path(
+        "notifications/",
+        notifications.NotificationListView.as_view(),
+        name="notifications",
+    ),
+    path(
+        "notifications/read/",
+        notifications.ReadNotificationsView.as_view(),
+        name="notifications-read",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from educa.accounts.models import User
+from educa.chat.services import open_course_room
 from educa.courses.caching import invalidate_catalog
 from educa.courses.models import (
     CONTENT_KINDS,
@@ -19,6 +20,7 @@ from educa.courses.models import (
 )
 from educa.courses.ordering import rewrite_order
 from educa.courses.permissions import can_author_courses, can_edit_course
+from educa.realtime.services import announce_new_content
 
 
 def _require_owner(user: User, course: Course) -> None:
@@ -38,6 +40,7 @@ def create_course(
     course.full_clean()
     course.save()
     invalidate_catalog()
+    open_course_room(course=course)
     return course
 
 
@@ -131,8 +134,10 @@ def add_content(
     item.full_clean()
     Module.objects.select_for_update().filter(pk=module.pk).first()
     item.save()
+    content = Content.objects.create(module=module, item=item)
     invalidate_catalog()
-    return Content.objects.create(module=module, item=item)
+    announce_new_content(content=content)
+    return content
 
 
 @transaction.atomic

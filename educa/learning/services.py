@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from educa.accounts.models import User
+from educa.chat.services import admit_student, dismiss_student
 from educa.courses.caching import invalidate_catalog
 from educa.courses.models import Course
 from educa.learning.models import Enrollment
@@ -16,6 +17,7 @@ def enroll(*, student: User, course: Course) -> Enrollment:
     enrollment, created = Enrollment.objects.get_or_create(
         student=student, course=course
     )
+    admit_student(course=course, student=student)
     if created:  # the course pages show how many students it has
         invalidate_catalog()
     return enrollment
@@ -27,4 +29,5 @@ def unenroll(*, student: User, course: Course) -> bool:
     deleted, _ = Enrollment.objects.filter(student=student, course=course).delete()
     if deleted:
         invalidate_catalog()
+    dismiss_student(course=course, student=student)
     return deleted > 0

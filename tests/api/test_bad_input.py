@@ -129,3 +129,11 @@ def test_unknown_api_paths_are_json_404s(api, path):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("param", ["subject", "search"])
+def test_nul_characters_in_catalog_filters_are_not_a_500(api, course, param):
+    response = api.get("/api/courses/", {param: "a\x00b"})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0

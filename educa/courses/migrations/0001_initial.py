@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=250)),
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('updated', models.DateTimeField(auto_now=True)),
-                ('file', models.FileField(max_length=255, upload_to=educa.courses.models.course_upload_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'txt', 'md', 'csv', 'json', 'zip', 'gz', 'tar', '7z', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt', 'ods', 'odp', 'rtf', 'epub', 'py', 'ipynb', 'sql', 'html', 'css', 'js', 'java', 'c', 'cpp', 'h', 'rs', 'go', 'rb', 'png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'mp3', 'ogg', 'wav']), educa.courses.models.validate_upload_size])),
+                ('file', models.FileField(max_length=255, upload_to=educa.courses.models.course_upload_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'txt', 'md', 'rtf', 'epub', 'doc', 'docx', 'odt', 'csv', 'json', 'xls', 'xlsx', 'ods', 'ppt', 'pptx', 'odp', 'zip', 'gz', 'tar', '7z', 'py', 'ipynb', 'sql', 'html', 'css', 'js', 'java', 'c', 'cpp', 'h', 'rs', 'go', 'rb', 'png', 'jpg', 'jpeg', 'gif', 'webp', 'mp3', 'ogg', 'wav']), educa.courses.models.validate_upload_size])),
             ],
             options={
                 'abstract': False,

@@ -1,0 +1,304 @@
+"""Course-chat fan-out benchmark (not a test). See bench/README.md.
+
+One uvicorn worker serving Educa on the Redis channel layer; one course room
+with R members connected; S of them send M messages each, keeping at most
+WINDOW of their own messages in flight (the next one goes when one of theirs
+comes back). Reports delivered messages/s, p50/p99 send-to-receive latency
+and lost messages; then the same clients against bench/ws_ceiling.py (a
+minimal broadcast server on the `websockets` library) for the ratio. Then
+the resident memory per idle connection with IDLE idle sockets, for both.
+
+    .venv/bin/python bench/ws_fanout.py                   # R = 100 and 500
+    .venv/bin/python bench/ws_fanout.py --receivers 100 --messages 20
+
+It uses its own database (BENCH_DATABASE_URL, default educa_bench_ws, created
+and migrated if missing) and Redis database (BENCH_REDIS_URL, default /7).
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/educa_bench_ws"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+SERVER_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "LOG_LEVEL": "WARNING",
+    # The senders are the bench, not abusers: lift the per-user limits.
+    "CHAT_MESSAGES_PER_SECOND": "1000000",
+    "WS_MAX_FRAMES_PER_SECOND": "1000000",
+}
+# Same settings as the server, so the tokens made here are signed alike.
+os.environ.update(SERVER_ENV)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educa.settings")
+sys.path.insert(0, str(REPO))
+
+from websockets.asyncio.client import connect  # noqa: E402
+
+
+def prepare_database(members: int) -> tuple[int, list[str]]:
+    """Migrate, then a course with `members` enrolled students; their tokens."""
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=REPO,
+        env={**os.environ, **SERVER_ENV},
+        check=True,
+    )
+    import django
+
+    django.setup()
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from educa.accounts.models import User
+    from educa.accounts.services import make_instructor
+    from educa.chat.models import Message
+    from educa.courses.models import Course, Subject
+    from educa.courses.services import create_course
+    from educa.learning.services import enroll
+
+    owner, _ = User.objects.get_or_create(
+        username="bench-owner", defaults={"email": "bench-owner@example.com"}
+    )
+    make_instructor(user=owner)
+    owner = User.objects.get(pk=owner.pk)  # drop the cached permissions
+    course = Course.objects.filter(slug="bench-room").first()
+    if course is None:
+        subject, _ = Subject.objects.get_or_create(slug="bench", title="Bench")
+        course = create_course(
+            owner=owner, subject=subject, title="Bench", slug="bench-room", overview="-"
+        )
+    existing = set(
+        User.objects.filter(username__startswith="bench-s").values_list(
+            "username", flat=True
+        )
+    )
+    User.objects.bulk_create(
+        [
+            User(username=f"bench-s{n}", email=f"bench-s{n}@example.com")
+            for n in range(members)
+            if f"bench-s{n}" not in existing
+        ]
+    )
+    students = list(
+        User.objects.filter(username__in=[f"bench-s{n}" for n in range(members)])
+    )
+    for student in students:
+        enroll(student=student, course=course)
+    Message.objects.filter(room__course=course).delete()
+    return course.pk, [str(AccessToken.for_user(s)) for s in students]
+
+
+@contextlib.contextmanager
+def server(kind: str, port: int):
+    if kind == "educa":
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "educa.asgi:application",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            *os.environ.get("BENCH_UVICORN_ARGS", "").split(),
+        ]
+    else:
+        command = [sys.executable, "bench/ws_ceiling.py", str(port)]
+    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **SERVER_ENV})
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+async def wait_for_port(port: int) -> None:
+    for _ in range(300):
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+def urls(kind: str, port: int, course_id: int, tokens: list[str]) -> list[str]:
+    if kind == "educa":
+        path = f"ws://127.0.0.1:{port}/ws/chat/room/{course_id}/?token="
+        return [path + token for token in tokens]
+    return [f"ws://127.0.0.1:{port}/" for _ in tokens]
+
+
+async def open_all(addresses: list[str]) -> list:
+    sockets = []
+    for start in range(0, len(addresses), 50):  # do not stampede the accept queue
+        sockets += await asyncio.gather(
+            *(
+                connect(
+                    url,
+                    origin="http://127.0.0.1",
+                    max_queue=None,
+                    open_timeout=60,
+                    compression=None,
+                    # Only the server's keepalive: a busy client must not
+                    # drop its own sockets.
+                    ping_interval=None,
+                )
+                for url in addresses[start : start + 50]
+            )
+        )
+    return sockets
+
+
+async def fanout(addresses: list[str], senders: int, messages: int, window: int):
+    sockets = await open_all(addresses)
+    await asyncio.sleep(1)
+    expected = senders * messages
+    received = [set() for _ in sockets]
+    latencies: list[float] = []
+    slots = [asyncio.Semaphore(window) for _ in range(senders)]
+    last_delivery = time.perf_counter()
+    everything = asyncio.Event()
+    complete = 0
+
+    async def read(index: int, socket) -> None:
+        nonlocal last_delivery, complete
+        async for raw in socket:
+            frame = json.loads(raw)
+            if frame.get("type") != "chat_message":
+                continue
+            sender, seq, sent = frame["message"].split(":")
+            now = time.perf_counter()
+            latencies.append(now - float(sent))
+            last_delivery = now
+            received[index].add((int(sender), int(seq)))
+            if index == int(sender):
+                slots[index].release()
+            if len(received[index]) == expected:
+                complete += 1
+                if complete == len(sockets):
+                    everything.set()
+
+    async def send(index: int) -> None:
+        for seq in range(messages):
+            await slots[index].acquire()
+            body = f"{index}:{seq}:{time.perf_counter()}"
+            await sockets[index].send(json.dumps({"message": body}))
+
+    readers = [asyncio.create_task(read(i, s)) for i, s in enumerate(sockets)]
+    started = time.perf_counter()
+    await asyncio.gather(*(send(i) for i in range(senders)))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(everything.wait(), timeout=60)
+    elapsed = last_delivery - started
+    for socket in sockets:
+        await socket.close()
+    for task in readers:
+        task.cancel()
+    delivered = sum(len(r) for r in received)
+    latencies.sort()
+    return {
+        "delivered": delivered,
+        "lost": expected * len(sockets) - delivered,
+        "per_second": delivered / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+async def idle_memory(kind: str, port: int, addresses: list[str]) -> float:
+    """KB of resident memory per idle connection (10 warm-up sockets first)."""
+    with server(kind, port) as process:
+        await wait_for_port(port)
+        warm = await open_all(addresses[:10])
+        await asyncio.sleep(2)
+        before = rss_kb(process.pid)
+        idle = await open_all(addresses[10:])
+        await asyncio.sleep(3)
+        after = rss_kb(process.pid)
+        for socket in warm + idle:
+            await socket.close()
+    return (after - before) / len(idle)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--receivers", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--senders", type=int, default=5)
+    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--window", type=int, default=2)
+    parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+
+    members = max([*args.receivers, args.idle + 10])
+    course_id, tokens = await asyncio.to_thread(prepare_database, members)
+    print(
+        f"S={args.senders} senders x M={args.messages} messages, "
+        f"window {args.window}, one server process each"
+    )
+    for receivers in args.receivers:
+        results = {}
+        for kind in ("educa", "ceiling"):
+            with server(kind, args.port):
+                await wait_for_port(args.port)
+                addresses = urls(kind, args.port, course_id, tokens[:receivers])
+                results[kind] = await fanout(
+                    addresses, args.senders, args.messages, args.window
+                )
+            result = results[kind]
+            print(
+                f"R={receivers:4} {kind:8} delivered/s={result['per_second']:9.0f} "
+                f"p50={result['p50_ms']:7.1f} ms p99={result['p99_ms']:7.1f} ms "
+                f"lost={result['lost']}"
+            )
+        ratio = results["educa"]["per_second"] / results["ceiling"]["per_second"]
+        print(f"R={receivers:4} educa/ceiling delivered/s ratio = {ratio:.2f}")
+    for kind in ("educa", "ceiling"):
+        addresses = urls(kind, args.port, course_id, tokens[: args.idle + 10])
+        per_connection = await idle_memory(kind, args.port, addresses)
+        print(
+            f"idle {kind:8} {per_connection:6.1f} KB per connection ({args.idle} idle)"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

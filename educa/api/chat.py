@@ -1,0 +1,242 @@
+"""REST transport for chat: rooms, history, direct rooms, read markers, files."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from educa.accounts.models import User
+from educa.chat.attachments import attachment_for, upload_attachment
+from educa.chat.models import Room
+from educa.chat.selectors import (
+    HISTORY_LIMIT,
+    MAX_HISTORY_LIMIT,
+    membership_in,
+    message_frame,
+    room_history,
+    rooms_for_user,
+)
+from educa.chat.services import mark_read, open_direct_room
+
+
+class LastMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="last_message_id")
+    message = serializers.CharField(source="last_message_body")
+    user = serializers.CharField(source="last_message_user")
+    datetime = serializers.DateTimeField(source="last_message_created")
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField()
+    course_id = serializers.IntegerField(allow_null=True)
+    unread = serializers.IntegerField()
+    last_message = serializers.SerializerMethodField()
+    socket = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "title",
+            "course_id",
+            "unread",
+            "last_message",
+            "socket",
+        ]
+
+    def get_title(self, room: Room) -> str:
+        if room.kind == Room.Kind.COURSE:
+            return room.course.title
+        if room.kind == Room.Kind.DIRECT:
+            return room.other_display_name or room.other_username or ""
+        return room.title
+
+    @extend_schema_field(LastMessageSerializer(allow_null=True))
+    def get_last_message(self, room: Room) -> dict | None:
+        if room.last_message_id is None:
+            return None
+        return LastMessageSerializer(room).data
+
+    def get_socket(self, room: Room) -> str:
+        return f"/ws/chat/{room.pk}/"
+
+
+class RoomListView(ListAPIView):
+    """My rooms, latest activity first, with unread counts and last message."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = RoomSerializer
+
+    def get_queryset(self):
+        return rooms_for_user(self.request.user)
+
+
+def _member_room_id(user: User, room_id: int) -> int:
+    get_object_or_404(Room.objects.only("pk"), pk=room_id)
+    if membership_in(user.pk, room_id) is None:
+        raise PermissionDenied("You are not a member of this room.")
+    return room_id
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    before = serializers.IntegerField(required=False, min_value=1)
+    after = serializers.IntegerField(required=False, min_value=0)
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_HISTORY_LIMIT, default=HISTORY_LIMIT
+    )
+
+
+class MessageSerializer(serializers.Serializer):
+    """The `chat_message` frame the socket sends, for the same message."""
+
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    room = serializers.IntegerField()
+    message = serializers.CharField()
+    user = serializers.CharField()
+    name = serializers.CharField()
+    user_id = serializers.IntegerField()
+    datetime = serializers.DateTimeField()
+    client_id = serializers.UUIDField(allow_null=True)
+    mentions = serializers.ListField(child=serializers.CharField())
+    attachments = serializers.ListField(child=serializers.DictField())
+
+
+class HistorySerializer(serializers.Serializer):
+    results = MessageSerializer(many=True)
+
+
+class RoomMessagesView(APIView):
+    """A page of a room's history, oldest first, by id cursor.
+
+    `?before=<id>` scrolls back (the latest `limit` before it); `?after=<id>`
+    catches up (the first `limit` after it); neither gives the latest.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[HistoryQuerySerializer], responses=HistorySerializer)
+    def get(self, request: Request, room_id: int) -> Response:
+        query = HistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        room_id = _member_room_id(request.user, room_id)
+        messages = room_history(room_id, **query.validated_data)
+        return Response({"results": [message_frame(m) for m in messages]})
+
+
+class DirectRoomRequestSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(min_value=1)
+
+
+class DirectRoomView(APIView):
+    """Open (or get) my direct room with another person: 201 when new."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=DirectRoomRequestSerializer,
+        responses={200: RoomSerializer, 201: RoomSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = DirectRoomRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        other = User.objects.filter(
+            pk=payload.validated_data["user_id"], is_active=True
+        ).first()
+        if other is None:
+            raise serializers.ValidationError({"user_id": ["No such person."]})
+        room, created = open_direct_room(user=request.user, other=other)
+        data = RoomSerializer(rooms_for_user(request.user).get(pk=room.pk)).data
+        return Response(
+            data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ReadRequestSerializer(serializers.Serializer):
+    message_id = serializers.IntegerField(min_value=1)
+
+
+class ReadResponseSerializer(serializers.Serializer):
+    room = serializers.IntegerField()
+    last_read_message_id = serializers.IntegerField()
+
+
+class RoomReadView(APIView):
+    """Move my read marker in the room forward to `message_id`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReadRequestSerializer, responses=ReadResponseSerializer)
+    def post(self, request: Request, room_id: int) -> Response:
+        payload = ReadRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        get_object_or_404(Room.objects.only("pk"), pk=room_id)
+        membership = mark_read(
+            room_id=room_id,
+            user=request.user,
+            message_id=payload.validated_data["message_id"],
+        )
+        return Response(
+            {"room": room_id, "last_read_message_id": membership.last_read_message_id}
+        )
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return f"/api/chat/attachments/{attachment.pk}/"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class AttachmentUploadView(APIView):
+    """Upload a file to a room; send its id in a message's `attachments`."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request=AttachmentUploadSerializer, responses={201: AttachmentSerializer}
+    )
+    def post(self, request: Request, room_id: int) -> Response:
+        payload = AttachmentUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        get_object_or_404(Room.objects.only("pk"), pk=room_id)
+        attachment = upload_attachment(
+            room_id=room_id, user=request.user, file=payload.validated_data["file"]
+        )
+        return Response(
+            AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED
+        )
+
+
+class AttachmentDownloadView(APIView):
+    """The file, for members of its room only (always as a download)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, attachment_id: int) -> FileResponse:
+        attachment = attachment_for(request.user, attachment_id)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )

@@ -1,0 +1,118 @@
+"""The chat socket's wire format: parse client frames, build server frames.
+
+Client frames (JSON objects):
+- `{"message": "text", "client_id": "<uuid>", "attachments": [ids]}`
+  (`"type": "message"` optional, as seed clients send only `message`)
+- `{"type": "typing"}`
+- `{"type": "read", "message_id": N}`
+- `{"type": "ping"}`
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from educa.chat.models import Message
+
+MAX_FRAME_CHARS = 32_000
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SendMessage:
+    body: str
+    client_id: UUID | None = None
+    attachment_ids: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Typing:
+    pass
+
+
+@dataclass(frozen=True)
+class Read:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Ping:
+    pass
+
+
+ClientFrame = SendMessage | Typing | Read | Ping
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def parse_client_frame(text: str | None) -> ClientFrame:
+    """The frame `text` encodes; ProtocolError (with a code) if it is bad."""
+    if text is None:
+        raise ProtocolError("invalid_frame", "Send text frames holding JSON.")
+    if len(text) > MAX_FRAME_CHARS:
+        raise ProtocolError("frame_too_large", "The frame is too large.")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ProtocolError("invalid_json", "The frame is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid_frame", "A frame is a JSON object.")
+    kind = data.get("type", "message" if "message" in data else None)
+    if kind == "message":
+        return _send_message(data)
+    if kind == "typing":
+        return Typing()
+    if kind == "ping":
+        return Ping()
+    if kind == "read":
+        if not _positive_int(data.get("message_id")):
+            raise ProtocolError(
+                "invalid_frame", "`message_id` must be a positive integer."
+            )
+        return Read(message_id=data["message_id"])
+    raise ProtocolError("unknown_type", f"Unknown frame type {str(kind)[:50]!r}.")
+
+
+def _send_message(data: dict[str, Any]) -> SendMessage:
+    body = data.get("message")
+    if not isinstance(body, str):
+        raise ProtocolError("invalid_frame", "`message` must be a string.")
+    client_id = data.get("client_id")
+    if client_id is not None:
+        try:
+            client_id = UUID(str(client_id))
+        except ValueError:
+            raise ProtocolError(
+                "invalid_client_id", "`client_id` must be a UUID."
+            ) from None
+    attachments = data.get("attachments", [])
+    if not isinstance(attachments, list) or not all(
+        _positive_int(value) for value in attachments
+    ):
+        raise ProtocolError(
+            "invalid_frame", "`attachments` must be a list of attachment ids."
+        )
+    return SendMessage(
+        body=body, client_id=client_id, attachment_ids=tuple(attachments)
+    )
+
+
+def ack_frame(message: Message, *, duplicate: bool) -> dict[str, Any]:
+    """To the sender only: the message is stored under `id`."""
+    return {
+        "type": "ack",
+        "id": message.pk,
+        "room": message.room_id,
+        "client_id": str(message.client_id) if message.client_id else None,
+        "datetime": message.created.isoformat(),
+        "duplicate": duplicate,
+    }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from educa.chat import views
+
+urlpatterns = [
+    path("chat/", views.inbox, name="chat_inbox"),
+    path("chat/room/<int:course_id>/", views.course_chat_room, name="course_chat_room"),
+    path("chat/<int:room_id>/", views.room, name="chat_room"),
+]

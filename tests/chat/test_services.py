@@ -1,0 +1,160 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from educa.chat.models import Membership, Message, Room
+from educa.chat.permissions import can_archive_room, can_join_room, can_post_in_room
+from educa.chat.services import (
+    archive_room,
+    create_group_room,
+    mark_read,
+    open_direct_room,
+    post_message,
+)
+from educa.courses.services import add_content, create_course
+from educa.learning.services import enroll, unenroll
+from educa.realtime.models import Notification
+from tests.factories import ModuleFactory, StudentFactory, SubjectFactory
+
+
+def members(room: Room) -> set[int]:
+    return set(room.memberships.values_list("user_id", flat=True))
+
+
+def test_creating_a_course_opens_its_room_with_the_instructor_inside(instructor):
+    course = create_course(
+        owner=instructor,
+        subject=SubjectFactory(),
+        title="Chatty",
+        slug="chatty",
+        overview="o",
+    )
+
+    room = Room.objects.get(course=course)
+    assert room.kind == Room.Kind.COURSE
+    assert members(room) == {instructor.pk}
+
+
+def test_enrolling_grants_the_room_and_notifies_the_instructor(course, student):
+    enroll(student=student, course=course)
+
+    assert members(course.chat_room) == {course.owner_id, student.pk}
+    notification = Notification.objects.get()
+    assert notification.user_id == course.owner_id
+    assert notification.kind == "enrollment.created"
+    assert notification.payload["student_id"] == student.pk
+
+
+def test_enrolling_twice_notifies_once(course, student):
+    enroll(student=student, course=course)
+
+    enroll(student=student, course=course)
+
+    assert Notification.objects.count() == 1
+    assert Membership.objects.filter(user=student).count() == 1
+
+
+def test_unenrolling_removes_the_room_membership(course, enrolled_student):
+    unenroll(student=enrolled_student, course=course)
+
+    assert members(course.chat_room) == {course.owner_id}
+    assert not can_join_room(enrolled_student, course.chat_room)
+    assert Notification.objects.get().kind == "enrollment.deleted"
+
+
+def test_new_content_notifies_the_enrolled_students_only(course, enrolled_student):
+    module = ModuleFactory(course=course)
+    StudentFactory()
+
+    content = add_content(
+        module=module, by=course.owner, kind="text", title="New!", content="c"
+    )
+
+    notification = Notification.objects.get()
+    assert notification.user_id == enrolled_student.pk
+    assert notification.kind == "course.content_added"
+    assert notification.payload["content_id"] == content.pk
+    assert notification.payload["title"] == "New!"
+
+
+def test_non_member_cannot_post_and_nothing_is_stored(course, student):
+    with pytest.raises(PermissionDenied):
+        post_message(room_id=course.chat_room.pk, sender=student, body="hi")
+
+    assert not Message.objects.exists()
+
+
+def test_direct_room_is_one_per_pair_whichever_side_opens_it(student, instructor):
+    room, created = open_direct_room(user=student, other=instructor)
+
+    again, created_again = open_direct_room(user=instructor, other=student)
+
+    assert created is True
+    assert created_again is False
+    assert again == room
+    assert members(room) == {student.pk, instructor.pk}
+
+
+def test_direct_room_with_oneself_is_refused(student):
+    with pytest.raises(ValidationError):
+        open_direct_room(user=student, other=student)
+
+    assert not Room.objects.filter(kind=Room.Kind.DIRECT).exists()
+
+
+def test_direct_message_notifies_the_other_person(student, instructor):
+    room, _ = open_direct_room(user=student, other=instructor)
+
+    post_message(room_id=room.pk, sender=student, body="psst")
+
+    notification = Notification.objects.get()
+    assert notification.user_id == instructor.pk
+    assert notification.kind == "chat.direct_message"
+    assert notification.payload["excerpt"] == "psst"
+
+
+def test_group_room_holds_its_creator_and_members(student, instructor):
+    room = create_group_room(by=student, title=" Study group ", members=[instructor])
+
+    assert room.title == "Study group"
+    assert members(room) == {student.pk, instructor.pk}
+
+
+def test_read_marker_never_moves_backward(course, enrolled_student):
+    room = course.chat_room
+    first, _ = post_message(room_id=room.pk, sender=course.owner, body="1")
+    second, _ = post_message(room_id=room.pk, sender=course.owner, body="2")
+
+    mark_read(room_id=room.pk, user=enrolled_student, message_id=second.pk)
+    mark_read(room_id=room.pk, user=enrolled_student, message_id=first.pk)
+
+    membership = Membership.objects.get(room=room, user=enrolled_student)
+    assert membership.last_read_message_id == second.pk
+
+
+def test_only_the_instructor_archives_a_course_room(course, enrolled_student):
+    room = course.chat_room
+
+    with pytest.raises(PermissionDenied):
+        archive_room(room=room, by=enrolled_student)
+    room.refresh_from_db()
+    assert room.status == Room.Status.ACTIVE
+
+    archive_room(room=room, by=course.owner)
+    room.refresh_from_db()
+    assert room.status == Room.Status.ARCHIVED
+    assert can_join_room(enrolled_student, room)
+    assert not can_post_in_room(enrolled_student, room)
+
+
+def test_archive_permissions_by_room_kind(
+    course, student, instructor, other_instructor
+):
+    direct, _ = open_direct_room(user=student, other=instructor)
+    group = create_group_room(by=student, title="g", members=[instructor])
+
+    assert can_archive_room(course.owner, course.chat_room)
+    assert not can_archive_room(other_instructor, course.chat_room)
+    assert can_archive_room(instructor, direct)
+    assert not can_archive_room(other_instructor, direct)
+    assert can_archive_room(student, group)
+    assert not can_archive_room(instructor, group)

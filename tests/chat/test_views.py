@@ -1,0 +1,113 @@
+"""The room page `/chat/room/<course_id>/`, any room `/chat/<id>/`, the inbox."""
+
+import pytest
+
+from educa.chat.services import open_direct_room, post_message
+from educa.realtime.notify import notify_user
+from tests.factories import StudentFactory
+
+
+def say(room, user, *bodies):
+    return [post_message(room_id=room.pk, sender=user, body=b)[0] for b in bodies]
+
+
+def test_member_sees_recent_history_escaped(client, course, enrolled_student):
+    say(course.chat_room, course.owner, "<img src=x onerror=alert(1)>")
+    client.force_login(enrolled_student)
+
+    response = client.get(f"/chat/room/{course.pk}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img src=x" not in html
+    assert f'"socket": "/ws/chat/{course.chat_room.pk}/"' in html
+    assert "js/chat.js" in html
+
+
+def test_instructor_enters_their_course_room(client, course):
+    client.force_login(course.owner)
+
+    assert client.get(f"/chat/room/{course.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["student", "other_instructor"])
+def test_non_members_are_refused_the_room_page(client, course, who, request):
+    say(course.chat_room, course.owner, "members only")
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(f"/chat/room/{course.pk}/")
+
+    assert response.status_code == 403
+    assert "members only" not in response.content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, course):
+    response = client.get(f"/chat/room/{course.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/chat/room/{course.pk}/"
+
+
+def test_unknown_course_is_a_404(client, student):
+    client.force_login(student)
+
+    assert client.get("/chat/room/99999/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_room_page_query_count_does_not_grow(
+    client, course, enrolled_student, count, django_assert_num_queries
+):
+    say(course.chat_room, course.owner, *["hello"] * count)
+    client.force_login(enrolled_student)
+
+    # session, user, course, membership, messages, attachments
+    with django_assert_num_queries(6):
+        response = client.get(f"/chat/room/{course.pk}/")
+
+    assert response.content.decode().count('class="chat-message') == count
+
+
+def test_direct_room_page_for_its_two_people_only(client, student, instructor):
+    room, _ = open_direct_room(user=student, other=instructor)
+    say(room, student, "just us")
+    client.force_login(instructor)
+    seen = client.get(f"/chat/{room.pk}/")
+    client.force_login(StudentFactory())
+
+    refused = client.get(f"/chat/{room.pk}/")
+
+    assert seen.status_code == 200
+    assert "just us" in seen.content.decode()
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("rooms", [1, 5])
+def test_inbox_lists_rooms_with_unread_badges(
+    client, student, rooms, django_assert_num_queries
+):
+    for _ in range(rooms):
+        other = StudentFactory()
+        room, _ = open_direct_room(user=student, other=other)
+        say(room, other, "ping", "pong")
+    notify_user(student.pk, {"type": "chat.direct_message", "excerpt": "ping"})
+    client.force_login(student)
+
+    with django_assert_num_queries(4):  # session, user, rooms, notifications
+        response = client.get("/chat/")
+
+    html = response.content.decode()
+    assert html.count('aria-label="2 unread"') == rooms
+    assert "chat.direct_message" in html
+
+
+def test_header_has_the_live_bell_for_signed_in_people_only(client, student):
+    anonymous = client.get("/").content.decode()
+    client.force_login(student)
+
+    signed_in = client.get("/").content.decode()
+
+    assert 'id="notification-bell"' not in anonymous
+    assert 'id="notification-bell"' in signed_in
+    assert "js/realtime.js" in signed_in

@@ -1,0 +1,1 @@
+from tests.websockets import _socket_test_isolation  # noqa: F401

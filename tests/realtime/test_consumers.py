@@ -1,0 +1,180 @@
+"""The user's own stream `ws/realtime/` on the Redis channel layer."""
+
+import contextlib
+import socket
+import subprocess
+import time
+
+import pytest
+from channels.db import database_sync_to_async
+
+from educa.learning.services import enroll
+from educa.realtime.models import Notification
+from educa.realtime.notify import anotify_user
+from educa.realtime.services import mark_notifications_read
+from tests.servers import free_port
+from tests.websockets import access_token, communicator, connect_as
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+PATH = "/ws/realtime/"
+
+
+async def test_anonymous_visitor_is_refused_at_the_handshake():
+    connected, _ = await communicator(PATH).connect()
+
+    assert connected is False
+
+
+async def test_bad_token_is_refused_at_the_handshake():
+    connected, _ = await communicator(PATH, token="not-a-jwt").connect()
+
+    assert connected is False
+
+
+async def test_signed_in_user_first_hears_their_unread_count(student):
+    await database_sync_to_async(Notification.objects.create)(
+        user=student, kind="x", payload={}
+    )
+
+    client = await connect_as(student, PATH)
+
+    assert await client.receive_json_from(timeout=3) == {"type": "unread", "unread": 1}
+    await client.disconnect()
+
+
+async def test_notify_user_stores_and_pushes_to_the_users_socket(student):
+    client = await connect_as(student, PATH)
+    await client.receive_json_from(timeout=3)
+
+    stored = await anotify_user(student.pk, {"type": "hello", "text": "hi"})
+
+    frame = await client.receive_json_from(timeout=3)
+    assert frame == {
+        "type": "notification",
+        "id": stored.pk,
+        "kind": "hello",
+        "payload": {"type": "hello", "text": "hi"},
+        "created": stored.created.isoformat(),
+        "read": False,
+        "unread": 1,
+    }
+    await client.disconnect()
+
+
+async def test_notifications_go_only_to_their_user(student, instructor):
+    other = await connect_as(instructor, PATH)
+    await other.receive_json_from(timeout=3)
+
+    await anotify_user(student.pk, {"type": "private"})
+
+    assert await other.receive_nothing(timeout=0.5) is True
+    await other.disconnect()
+
+
+async def test_reconnect_with_after_replays_missed_notifications(student):
+    first = await anotify_user(student.pk, {"type": "one"})
+    await anotify_user(student.pk, {"type": "two"})
+    await anotify_user(student.pk, {"type": "three"})
+
+    client = await connect_as(student, PATH, query=f"after={first.pk}")
+
+    kinds = [(await client.receive_json_from(timeout=3))["kind"] for _ in range(2)]
+    assert kinds == ["two", "three"]
+    assert await client.receive_json_from(timeout=3) == {"type": "unread", "unread": 3}
+    await client.disconnect()
+
+
+async def test_enrollment_notifies_the_instructor_live(course, student):
+    client = await connect_as(course.owner, PATH)
+    await client.receive_json_from(timeout=3)
+
+    await database_sync_to_async(enroll)(student=student, course=course)
+
+    frame = await client.receive_json_from(timeout=3)
+    assert frame["kind"] == "enrollment.created"
+    assert frame["payload"]["student_id"] == student.pk
+    assert frame["payload"]["course_id"] == course.pk
+    await client.disconnect()
+
+
+async def test_marking_read_pushes_the_new_unread_count(student):
+    await anotify_user(student.pk, {"type": "one"})
+    client = await connect_as(student, PATH)
+    await client.receive_json_from(timeout=3)
+
+    await database_sync_to_async(mark_notifications_read)(user=student)
+
+    assert await client.receive_json_from(timeout=3) == {"type": "unread", "unread": 0}
+    await client.disconnect()
+
+
+async def test_bad_frames_get_error_frames_and_ping_gets_pong(student):
+    client = await connect_as(student, PATH)
+    await client.receive_json_from(timeout=3)
+
+    await client.send_to(text_data="{oops")
+    invalid = await client.receive_json_from(timeout=3)
+    await client.send_json_to({"type": "subscribe"})
+    unknown = await client.receive_json_from(timeout=3)
+    await client.send_json_to({"type": "ping"})
+    pong = await client.receive_json_from(timeout=3)
+
+    assert invalid["code"] == "invalid_json"
+    assert unknown["code"] == "unknown_type"
+    assert pong == {"type": "pong"}
+    await client.disconnect()
+
+
+@contextlib.contextmanager
+def private_redis():
+    """A throwaway redis-server this test may kill (never the shared one)."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=1),
+            ):
+                break
+            time.sleep(0.05)
+        yield port, process
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "channels_redis.core.RedisChannelLayer",
+    ],
+    ids=["pubsub", "core"],
+)
+async def test_channel_layer_failure_closes_the_socket_with_4500(
+    student, settings, backend
+):
+    settings.WS_HEARTBEAT_SECONDS = 0.3
+    with private_redis() as (port, process):
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": backend,
+                "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
+            }
+        }
+        client = communicator(PATH, token=access_token(student))
+        connected, _ = await client.connect()
+        assert connected is True
+        await client.receive_json_from(timeout=3)
+
+        process.kill()
+
+        output = await client.receive_output(timeout=10)
+        while output.get("text"):  # a heartbeat already on its way
+            output = await client.receive_output(timeout=10)
+        assert output == {"type": "websocket.close", "code": 4500}
