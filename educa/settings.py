@@ -116,7 +116,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite creates the file but not its folder; a fresh clone has neither.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Under ASGI each request's sync code runs in a thread of its own, so kept
+# connections would pile up: reuse comes from DATABASE_POOL_SIZE instead.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -234,6 +236,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "educa.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "educa.api.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_AUTH_RATE", default="20/min"),
         "user": env.str("THROTTLE_USER_RATE", default="1000/min"),
@@ -288,6 +294,27 @@ if TRUST_PROXY_HEADERS:
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/(api|graphql)/.*$"
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+
+# REST API (educa/api) and serving it under uvicorn.
+# Django runs each ASGI request's sync code in a thread of its own, so
+# CONN_MAX_AGE keeps one PostgreSQL connection per request (they pile up);
+# DATABASE_POOL_SIZE > 0 shares a process-wide pool of that size instead and
+# closes nothing per request.
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
+if (
+    DATABASE_POOL_SIZE
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Every API operation documents its JSON error responses.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "educa.api.schema.add_error_responses",
+]
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

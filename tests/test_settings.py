@@ -121,3 +121,24 @@ def test_suite_stops_with_one_line_when_a_service_is_unreachable(variable, servi
     assert f"{service} is not reachable" in output
     assert variable in output
     assert "Traceback" not in output
+
+
+def test_database_pool_size_shares_a_pool_instead_of_persistent_connections(
+    tmp_path,
+):
+    result = _django(
+        [
+            "shell",
+            "-c",
+            "from django.conf import settings; d = settings.DATABASES['default'];"
+            " print(d['OPTIONS']['pool'], d['CONN_MAX_AGE'])",
+        ],
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+            "DATABASE_POOL_SIZE": "8",
+        },
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "{'min_size': 1, 'max_size': 8} 0"

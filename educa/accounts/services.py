@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from educa.accounts.models import INSTRUCTORS_GROUP, User
@@ -33,4 +36,16 @@ def register_student(
 def make_instructor(*, user: User) -> User:
     """Let `user` author courses."""
     user.groups.add(ensure_instructors_group())
+    return user
+
+
+@transaction.atomic
+def update_profile(*, user: User, **fields: Any) -> User:
+    """Change the user's own `email` and/or `display_name`."""
+    if unknown := set(fields) - {"email", "display_name"}:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=[*fields])
     return user

@@ -142,7 +142,10 @@ class DirectRoomView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=DirectRoomRequestSerializer, responses=RoomSerializer)
+    @extend_schema(
+        request=DirectRoomRequestSerializer,
+        responses={200: RoomSerializer, 201: RoomSerializer},
+    )
     def post(self, request: Request) -> Response:
         payload = DirectRoomRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -208,7 +211,9 @@ class AttachmentUploadView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=AttachmentUploadSerializer, responses=AttachmentSerializer)
+    @extend_schema(
+        request=AttachmentUploadSerializer, responses={201: AttachmentSerializer}
+    )
     def post(self, request: Request, room_id: int) -> Response:
         payload = AttachmentUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -1,6 +1,8 @@
 """One translator from domain errors to API responses."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,3 +18,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt  # it changes nothing, and a 403 would hide the 404 from API clients
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Unknown paths under /api/ answer in JSON like every other API error."""
+    return JsonResponse({"detail": "Not found."}, status=404)

@@ -1,7 +1,24 @@
-from django.urls import path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-from educa.api import accounts, chat, notifications
+from educa.api import (
+    accounts,
+    chat,
+    courses,
+    learning,
+    modules,
+    notifications,
+    subjects,
+)
+from educa.api.exceptions import not_found
+
+router = SimpleRouter()
+router.register("subjects", subjects.SubjectViewSet, basename="subject")
+router.register("courses", courses.CourseViewSet, basename="course")
+router.register("courses", learning.CourseLearningViewSet, basename="course-learning")
+router.register("modules", modules.ModuleViewSet, basename="module")
+router.register("contents", modules.ContentViewSet, basename="content")
 
 urlpatterns = [
     path("token/", accounts.TokenObtainPairView.as_view(), name="token_obtain_pair"),
@@ -45,4 +62,11 @@ urlpatterns = [
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("register/", accounts.RegisterView.as_view(), name="register"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/courses/", learning.MyCoursesView.as_view(), name="my-courses"),
+    path("", include(router.urls)),
+    # Last: ids the routes do not match (`1.5`, `a/b`) get a JSON 404, not
+    # Django's HTML page. Paths without the trailing slash still redirect.
+    re_path(r"^(?P<path>.*)/$", not_found),
 ]

@@ -1,16 +1,21 @@
 """Reads from the course domain, each in a fixed number of queries."""
 
+from collections.abc import Sequence
+
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Window,
+    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from educa.accounts.models import User
 from educa.courses.models import (
@@ -55,6 +60,38 @@ def catalog_courses(
     return courses.order_by("-created", "-id")
 
 
+def catalog_courses_with_outline(
+    *, subject: Subject | None = None, search: str = ""
+) -> QuerySet[Course]:
+    """`catalog_courses` with each course's modules in order: one more query."""
+    return catalog_courses(subject=subject, search=search).prefetch_related(
+        Prefetch("modules", queryset=Module.objects.order_by("order"))
+    )
+
+
+def popular_courses(
+    subject_ids: Sequence[int], *, per_subject: int = 3
+) -> dict[int, list[Course]]:
+    """Each subject's most-enrolled courses (`total_students` set), in one query."""
+    ranked = (
+        Course.objects.filter(subject_id__in=subject_ids)
+        .annotate(
+            total_students=_count_of(Enrollment, "course"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("subject_id")],
+                order_by=[F("total_students").desc(), F("created").desc()],
+            ),
+        )
+        .filter(rank__lte=per_subject)
+        .order_by("subject_id", "rank")
+    )
+    by_subject: dict[int, list[Course]] = {pk: [] for pk in subject_ids}
+    for course in ranked:
+        by_subject[course.subject_id].append(course)
+    return by_subject
+
+
 def subjects_with_course_counts() -> QuerySet[Subject]:
     return Subject.objects.annotate(total_courses=Count("courses")).order_by("title")
 
@@ -86,17 +123,27 @@ def _contents_with_items() -> QuerySet[Content]:
     )
 
 
+def _modules_with_contents() -> QuerySet[Module]:
+    return Module.objects.order_by("order").prefetch_related(
+        Prefetch("contents", queryset=_contents_with_items())
+    )
+
+
 def course_contents(course: Course) -> list[Module]:
     """Modules in order, each with `.contents.all()` in order and every item loaded.
 
     Six queries however many modules and contents: modules, contents, and one
     per item kind.
     """
-    return list(
-        course.modules.order_by("order").prefetch_related(
-            Prefetch("contents", queryset=_contents_with_items())
-        )
+    return list(_modules_with_contents().filter(course=course))
+
+
+def course_with_contents(course: Course) -> Course:
+    """`course` with `.modules.all()` as `course_contents` gives them (six queries)."""
+    prefetch_related_objects(
+        [course], Prefetch("modules", queryset=_modules_with_contents())
     )
+    return course
 
 
 def module_contents(module: Module) -> list[Content]:

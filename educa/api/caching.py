@@ -1,0 +1,39 @@
+"""Rendered catalog JSON kept in the shared cache, keyed by the catalog generation.
+
+Every course, module, content and enrollment service bumps the generation
+(`educa.courses.caching.invalidate_catalog`), so a cached answer never
+outlives the data it was built from. Only user-independent data is cached;
+who may see it is checked on every request before the cache is read.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from educa.courses.caching import catalog_generation
+
+CACHE_SECONDS = 15 * 60
+
+
+def cached_json_response(
+    request: Request, parts: Iterable[object], build: Callable[[], Any]
+) -> HttpResponse:
+    """The JSON of `build()`, rendered once per generation and then served as is.
+
+    Rendered bytes, not data, are cached: unpickling nested data and encoding
+    it again cost more than the rest of a cached request. Other formats (the
+    browsable API) are built fresh.
+    """
+    if request.accepted_renderer.format != "json":
+        return Response(build())
+    key = ":".join(["api", str(catalog_generation()), *map(str, parts)])
+    body = cache.get(key)
+    if body is None:
+        body = JSONRenderer().render(build())
+        cache.set(key, body, CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")

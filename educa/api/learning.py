@@ -1,0 +1,81 @@
+"""Learning over the API: enrollment, a course's contents, the user's courses."""
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from educa.api.caching import cached_json_response
+from educa.api.courses import CourseSummarySerializer
+from educa.api.modules import ModuleContentsSerializer
+from educa.courses.models import Course
+from educa.courses.selectors import course_with_contents
+from educa.learning.permissions import can_view_contents
+from educa.learning.selectors import enrolled_courses
+from educa.learning.services import enroll, unenroll
+
+
+class EnrollmentSerializer(serializers.Serializer):
+    enrolled = serializers.BooleanField(read_only=True)
+
+
+class CourseContentsSerializer(CourseSummarySerializer):
+    """The course with its modules in order, each with its contents in order."""
+
+    modules = ModuleContentsSerializer(many=True, read_only=True)
+
+    class Meta(CourseSummarySerializer.Meta):
+        fields = [
+            *("id", "subject", "title", "slug", "overview", "created", "owner"),
+            "modules",
+        ]
+
+
+class CourseLearningViewSet(viewsets.GenericViewSet):
+    """The seed's `enroll` and `contents` actions under `courses/{id}/`."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = CourseContentsSerializer
+
+    def get_queryset(self) -> QuerySet[Course]:
+        return Course.objects.all()
+
+    @extend_schema(request=None, responses={200: EnrollmentSerializer})
+    @action(detail=True, methods=["post", "delete"])
+    def enroll(self, request: Request, pk: str) -> Response:
+        """POST enrolls the user (again is fine); DELETE unenrolls."""
+        course = self.get_object()
+        if request.method == "DELETE":
+            unenroll(student=request.user, course=course)
+            return Response({"enrolled": False})
+        enroll(student=request.user, course=course)
+        return Response({"enrolled": True})
+
+    @action(detail=True, methods=["get"])
+    def contents(self, request: Request, pk: str) -> HttpResponse:
+        """Only the course's instructor and its enrolled students."""
+        course = self.get_object()
+        if not can_view_contents(request.user, course):
+            raise PermissionDenied("Only the instructor and enrolled students.")
+        # File URLs are absolute: the cached copy depends on scheme and host.
+        parts = ["contents", course.pk, request.scheme, request.get_host()]
+        return cached_json_response(
+            request,
+            parts,
+            lambda: self.get_serializer(course_with_contents(course)).data,
+        )
+
+
+class MyCoursesView(generics.ListAPIView):
+    """The courses the signed-in user is enrolled in, newest enrollment first."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = CourseSummarySerializer
+
+    def get_queryset(self) -> QuerySet[Course]:
+        return enrolled_courses(self.request.user)
