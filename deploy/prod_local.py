@@ -122,8 +122,6 @@ def app_environment() -> dict[str, str]:
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
         "MEDIA_ACCEL_REDIRECT_PREFIX": PROTECTED_MEDIA_PREFIX,
     }
-    # One shared connection pool per worker (see DATABASE_POOL_SIZE).
-    env.setdefault("DATABASE_POOL_SIZE", "8")
     # Loopback has no TLS: no redirect to HTTPS, no HSTS (both overridable).
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     env.setdefault("SECURE_HSTS_SECONDS", "0")

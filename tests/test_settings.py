@@ -141,4 +141,7 @@ def test_database_pool_size_shares_a_pool_instead_of_persistent_connections(
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "{'min_size': 1, 'max_size': 8} 0"
+    assert (
+        result.stdout.splitlines()[-1]
+        == "{'min_size': 1, 'max_size': 8, 'timeout': 5} 0"
+    )
