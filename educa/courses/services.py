@@ -23,6 +23,16 @@ from educa.courses.permissions import can_author_courses, can_edit_course
 from educa.realtime.services import announce_new_content
 
 
+def _change(instance, fields: dict[str, Any], editable: set[str], *also: str) -> None:
+    """Set `fields` (only names in `editable`), validate, save just those columns."""
+    if unknown := set(fields) - editable:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save(update_fields=[*fields, *also])
+
+
 def _require_owner(user: User, course: Course) -> None:
     if not can_edit_course(user, course):
         raise PermissionDenied("Only the course's instructor may change it.")
@@ -48,13 +58,7 @@ def create_course(
 def update_course(*, course: Course, by: User, **fields: Any) -> Course:
     """Change `title`, `slug`, `overview` and/or `subject`."""
     _require_owner(by, course)
-    allowed = {"title", "slug", "overview", "subject"}
-    if unknown := set(fields) - allowed:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(course, name, value)
-    course.full_clean()
-    course.save(update_fields=[*fields])
+    _change(course, fields, {"title", "slug", "overview", "subject"})
     invalidate_catalog()
     return course
 
@@ -86,12 +90,7 @@ def add_module(
 def update_module(*, module: Module, by: User, **fields: Any) -> Module:
     """Change `title` and/or `description`."""
     _require_owner(by, module.course)
-    if unknown := set(fields) - {"title", "description"}:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(module, name, value)
-    module.full_clean()
-    module.save(update_fields=[*fields])
+    _change(module, fields, {"title", "description"})
     invalidate_catalog()
     return module
 
@@ -150,16 +149,8 @@ def update_content(*, content: Content, by: User, **fields: Any) -> Content:
     item = content.item
     if "text" in fields:
         fields["content"] = fields.pop("text")
-    editable = {"title", "content", "url", "file"}
-    unknown = {
-        name for name in fields if name not in editable or not hasattr(item, name)
-    }
-    if unknown:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.full_clean()
-    item.save()
+    own_fields = {field.name for field in item._meta.fields}
+    _change(item, fields, {"title", "content", "url", "file"} & own_fields, "updated")
     invalidate_catalog()
     return content
 
