@@ -2,6 +2,7 @@
 
 import json
 import logging
+import threading
 
 import pytest
 from django.core.cache import cache
@@ -108,3 +109,20 @@ def test_other_database_errors_stay_server_errors():
     )
 
     assert response is None
+
+
+def test_cache_backends_of_every_thread_share_one_redis_connection_pool():
+    """Django builds a backend per thread (per request under ASGI); each used
+    to open its own Redis connection."""
+    from django.core.cache import caches
+
+    def connections_received() -> int:
+        return cache._cache.get_client().info("stats")["total_connections_received"]
+
+    before = connections_received()
+    for _ in range(10):
+        thread = threading.Thread(target=lambda: caches["default"].get("any-key"))
+        thread.start()
+        thread.join()
+
+    assert connections_received() - before <= 1
