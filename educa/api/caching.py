@@ -9,15 +9,12 @@ who may see it is checked on every request before the cache is read.
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from educa.courses.caching import catalog_generation
-
-CACHE_SECONDS = 15 * 60
+from educa.courses.caching import cached
 
 
 def cached_json_response(
@@ -31,9 +28,6 @@ def cached_json_response(
     """
     if request.accepted_renderer.format != "json":
         return Response(build())
-    key = ":".join(["api", str(catalog_generation()), *map(str, parts)])
-    body = cache.get(key)
-    if body is None:
-        body = JSONRenderer().render(build())
-        cache.set(key, body, CACHE_SECONDS)
+    key = ":".join(["api", *map(str, parts)])
+    body = cached(key, lambda: JSONRenderer().render(build()))
     return HttpResponse(body, content_type="application/json")

@@ -2,13 +2,16 @@
 
 Only user-independent data is cached (model instances, counts), never rendered
 per-user HTML: every visitor's page is rendered fresh from it. Every cached
-value is keyed by one catalog generation; any write to a course, its modules,
-contents or enrollments bumps the generation after its transaction commits,
-so the next read misses and rebuilds from the database. Stale entries expire
-on their own.
+value is stored with the catalog generation it was built in; any write to a
+course, its modules, contents or enrollments bumps the generation after its
+transaction commits, so the next read misses and rebuilds from the database.
+A read fetches the entry and the current generation in one round trip.
 """
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -26,6 +29,7 @@ COURSES_PER_PAGE = 12
 _GENERATION_KEY = "catalog:generation"
 # The instructor's account details have no place in a shared cache.
 _PRIVATE = ("owner__password", "owner__email", "owner__last_login")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,16 +57,22 @@ class CoursePage:
 def _generation() -> int:
     generation = cache.get(_GENERATION_KEY)
     if generation is None:
-        cache.add(_GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(_GENERATION_KEY, 1)
+        _start_generation()
+        generation = cache.get(_GENERATION_KEY, 0)
     return generation
+
+
+def _start_generation() -> None:
+    # Starting from the clock, a generation evicted from the cache comes back
+    # larger than any it had reached, so entries stored before never match.
+    cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def _bump_generation() -> None:
     try:
         cache.incr(_GENERATION_KEY)
-    except ValueError:  # evicted or never read: any fresh value misses old keys
-        cache.add(_GENERATION_KEY, 1, timeout=None)
+    except ValueError:  # evicted or never read
+        _start_generation()
 
 
 def invalidate_catalog() -> None:
@@ -70,9 +80,20 @@ def invalidate_catalog() -> None:
     transaction.on_commit(_bump_generation)
 
 
-def catalog_generation() -> int:
-    """The current generation, for keys of cached catalog reads."""
-    return _generation()
+def cached(
+    key: str, build: Callable[[], T], *, keep: Callable[[T], bool] = lambda _: True
+) -> T:
+    """The value cached under `key` in the current generation, else `build()`
+    (stored when `keep` says so)."""
+    found = cache.get_many([_GENERATION_KEY, key])
+    generation = found.get(_GENERATION_KEY) or _generation()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = build()
+    if keep(value):
+        cache.set(key, (generation, value), CACHE_SECONDS)
+    return value
 
 
 def catalog_page(
@@ -82,15 +103,13 @@ def catalog_page(
     if search:
         return _build_catalog_page(subject, search, page_number)
     number = int(page_number) if page_number and page_number.isdigit() else 1
-    key = f"catalog:{catalog_generation()}:{subject.slug if subject else ''}:{number}"
-    page = cache.get(key)
-    if page is None:
-        page = _build_catalog_page(subject, search, page_number)
+    return cached(
+        f"catalog:{subject.slug if subject else ''}:{number}",
+        lambda: _build_catalog_page(subject, search, page_number),
         # Out-of-range numbers fall back to a real page; storing only under
         # the real number keeps the number of keys bounded.
-        if page.number == number:
-            cache.set(key, page, CACHE_SECONDS)
-    return page
+        keep=lambda page: page.number == number,
+    )
 
 
 def _build_catalog_page(
@@ -108,12 +127,15 @@ def _build_catalog_page(
 
 def course_page(slug: str) -> CoursePage | None:
     """The public course detail data, or None when no course has that slug."""
-    key = f"course:{catalog_generation()}:{slug}"
-    page = cache.get(key)
-    if page is None:
-        course = catalog_courses().defer(*_PRIVATE).filter(slug=slug).first()
-        if course is None:
-            return None
-        page = CoursePage(course=course, modules=course_outline(course))
-        cache.set(key, page, CACHE_SECONDS)
-    return page
+    return cached(
+        f"course:{slug}",
+        lambda: _build_course_page(slug),
+        keep=lambda page: page is not None,
+    )
+
+
+def _build_course_page(slug: str) -> CoursePage | None:
+    course = catalog_courses().defer(*_PRIVATE).filter(slug=slug).first()
+    if course is None:
+        return None
+    return CoursePage(course=course, modules=course_outline(course))

@@ -1,6 +1,7 @@
 """The public catalog and course pages: content, per-visitor actions, cache."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from educa.courses.caching import COURSES_PER_PAGE, course_page
@@ -159,6 +160,20 @@ def test_the_cache_is_not_refreshed_before_the_write_commits(
 
     assert len(callbacks) == 1
     assert [c.title for c in response.context["page"].courses] == ["Before"]
+
+
+def test_a_generation_evicted_from_the_cache_never_revives_older_entries(
+    client, django_capture_on_commit_callbacks
+):
+    course = CourseFactory(title="Before")
+    client.get(reverse("course_list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        update_course(course=course, by=course.owner, title="After")
+    cache.delete("catalog:generation")
+
+    response = client.get(reverse("course_list"))
+
+    assert [c.title for c in response.context["page"].courses] == ["After"]
 
 
 def test_course_detail_shows_overview_instructor_outline_and_students(client):
