@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from educa.api.courses import CourseSummarySerializer
 from educa.api.modules import ModuleContentsSerializer
 from educa.courses.models import Course
 from educa.courses.selectors import course_with_contents
-from educa.learning.permissions import can_view_contents
+from educa.learning.permissions import can_view_contents_of
 from educa.learning.selectors import enrolled_courses
 from educa.learning.services import enroll, unenroll
 
@@ -59,15 +59,21 @@ class CourseLearningViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def contents(self, request: Request, pk: str) -> HttpResponse:
         """Only the course's instructor and its enrolled students."""
-        course = self.get_object()
-        if not can_view_contents(request.user, course):
+        allowed = can_view_contents_of(request.user, int(pk)) if pk.isdigit() else None
+        if allowed is None:
+            raise NotFound()
+        if not allowed:
             raise PermissionDenied("Only the instructor and enrolled students.")
         # File URLs are absolute: the cached copy depends on scheme and host.
-        parts = ["contents", course.pk, request.scheme, request.get_host()]
+        parts = ["contents", pk, request.scheme, request.get_host()]
         return cached_json_response(
             request,
             parts,
-            lambda: self.get_serializer(course_with_contents(course)).data,
+            lambda: (
+                self.get_serializer(
+                    course_with_contents(Course.objects.get(pk=pk))
+                ).data
+            ),
         )
 
 
