@@ -4,6 +4,7 @@ import pytest
 from rest_framework.throttling import SimpleRateThrottle
 
 from educa.accounts.models import User
+from educa.api.throttling import WindowThrottle
 from tests.factories import PASSWORD, StudentFactory
 
 
@@ -148,8 +149,16 @@ def test_password_checks_are_throttled_per_ip_with_retry_after(api, student):
     assert not User.objects.filter(username="late").exists()
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttles' clock, standing still until moved."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(WindowThrottle, "timer", lambda self: now[0])
+    return now
+
+
 def test_signed_in_users_are_throttled_per_user_not_per_ip(
-    monkeypatch, as_user, student, api
+    monkeypatch, clock, as_user, student, api
 ):
     rates = {**SimpleRateThrottle.THROTTLE_RATES, "user": "2/min"}
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
@@ -160,3 +169,25 @@ def test_signed_in_users_are_throttled_per_user_not_per_ip(
 
     assert statuses == [200, 200, 429]
     assert anonymous_same_ip.status_code == 200
+
+
+def test_a_throttled_user_waits_until_the_window_ends(
+    monkeypatch, clock, as_user, student
+):
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "user": "2/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    client = as_user(student)
+    clock[0] = 60 * 1000 + 15  # 15 s into a minute
+    for _ in range(2):
+        client.get("/api/me/")
+
+    throttled = client.get("/api/me/")
+    clock[0] += 44
+    still_throttled = client.get("/api/me/")
+    clock[0] += 1
+    next_window = client.get("/api/me/")
+
+    assert throttled.status_code == 429
+    assert throttled["Retry-After"] == "45"
+    assert still_throttled.status_code == 429
+    assert next_window.status_code == 200

@@ -6,9 +6,11 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.test import RequestFactory
 
+from educa.ops.cache import increment_counter
 from educa.ops.middleware import DatabaseUnavailableMiddleware
 from tests.factories import PASSWORD, CourseFactory
 from tests.servers import free_port
@@ -126,3 +128,35 @@ def test_cache_backends_of_every_thread_share_one_redis_connection_pool():
         thread.join()
 
     assert connections_received() - before <= 1
+
+
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_counters_start_at_one_and_expire_with_their_window(backend):
+    counters = (
+        cache
+        if backend == "redis"
+        else LocMemCache("counters", {"TIMEOUT": None, "OPTIONS": {}})
+    )
+
+    counts = [increment_counter(counters, "window-1", 60) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+
+
+def test_a_redis_counter_expires_after_its_timeout_from_the_first_count():
+    increment_counter(cache, "window-1", 60)
+    increment_counter(cache, "window-1", 600)
+    redis = cache._cache.get_client()
+
+    assert 0 < redis.ttl(cache.make_and_validate_key("window-1")) <= 60
+
+
+def test_counters_answer_none_while_redis_is_unreachable(
+    unreachable_redis_cache, caplog
+):
+    caplog.set_level(logging.WARNING, logger="educa.ops.cache")
+
+    assert increment_counter(unreachable_redis_cache, "window-1", 60) is None
+    assert [record.fields["operation"] for record in caplog.records] == [
+        "increment_counter"
+    ]

@@ -117,7 +117,7 @@ def test_redis_outage_costs_cache_and_sockets_not_the_site_and_heals(
         failed_operations = {
             line["operation"] for line in site.app_lines(event="cache.error")
         }
-        assert {"get", "set"} <= failed_operations  # the login throttle's
+        assert "increment_counter" in failed_operations  # the login throttle's
 
         server.start()
         expect(status).to_have_text("Connected", timeout=45_000)
@@ -131,9 +131,10 @@ def test_redis_outage_costs_cache_and_sockets_not_the_site_and_heals(
         expect(page.locator("#chat")).to_contain_text("back after the outage")
         assert healed.status == 200
         # Throttle counters are back in Redis: the cache works again.
-        assert redis.Redis.from_url(server.url).keys("educa:*throttle*") == [
-            b"educa:1:throttle_auth_127.0.0.1"
-        ]
+        assert [
+            key.rsplit(b":", 1)[0]
+            for key in redis.Redis.from_url(server.url).keys("educa:*throttle*")
+        ] == [b"educa:1:throttle_auth_127.0.0.1"]
         assert worker_pids(site) == pids
 
 
