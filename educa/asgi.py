@@ -4,6 +4,7 @@ HTTP goes to Django; WebSockets pass the origin check (ALLOWED_HOSTS), then
 authentication (session cookie or `?token=<JWT>`), then the routes.
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -15,18 +16,28 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from educa.accounts.websocket_auth import websocket_auth  # noqa: E402
 from educa.chat.routing import websocket_urlpatterns as chat_routes  # noqa: E402
+from educa.ops.concurrency import ConcurrencyLimit  # noqa: E402
 from educa.realtime.routing import (  # noqa: E402
     websocket_urlpatterns as realtime_routes,
 )
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": ConcurrencyLimit(django_asgi_app, settings.HTTP_MAX_CONCURRENCY),
         "websocket": AllowedHostsOriginValidator(
             websocket_auth(URLRouter([*chat_routes, *realtime_routes]))
         ),
     }
 )
+
+# Import every view now rather than on the first request, then keep all that
+# was loaded (it lives as long as the worker) out of the garbage collector's
+# full passes: they took tens of milliseconds each, landing on whichever
+# requests were running (bench/README.md).
+get_resolver().url_patterns  # noqa: B018
+gc.freeze()

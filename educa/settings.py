@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "educa.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "educa.api.throttling.AnonRateThrottle",
         "educa.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
@@ -301,6 +301,10 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 # DATABASE_POOL_SIZE > 0 shares a process-wide pool of that size instead and
 # closes nothing per request.
 DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
+# How many HTTP requests a worker runs at once; the rest queue in arrival
+# order (educa/ops/concurrency.py). 0: no bound, as in development, where
+# Django streams media files itself and a slow download would hold a slot.
+HTTP_MAX_CONCURRENCY = env.int("HTTP_MAX_CONCURRENCY", default=0 if DEBUG else 4)
 if (
     DATABASE_POOL_SIZE
     and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
