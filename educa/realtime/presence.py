@@ -20,6 +20,10 @@ from educa.realtime.groups import room_group
 
 PRESENCE_TTL_BEATS = 3
 ANNOUNCE_DELAY = 0.25
+# Every announcement goes to everyone in the room: listing all R people made
+# a room filling up cost R² bytes (500 people: hundreds of KB queued per
+# socket). The frame names the first PRESENCE_LISTED and counts everyone.
+PRESENCE_LISTED = 50
 _local: dict[str, dict[str, float]] = {}
 _pending: dict[tuple[int, int], asyncio.Task] = {}
 
@@ -62,10 +66,12 @@ def _frame(room_id: int, members: list[str]) -> dict:
     for member in members:
         user_id, username, _ = member.split("|", 2)
         users[int(user_id)] = username
+    listed = sorted(users.items())[:PRESENCE_LISTED]
     return {
         "type": "presence",
         "room": room_id,
-        "users": [{"id": pk, "user": name} for pk, name in sorted(users.items())],
+        "count": len(users),
+        "users": [{"id": pk, "user": name} for pk, name in listed],
     }
 
 

@@ -9,6 +9,7 @@ from channels.layers import get_channel_layer
 
 from educa.chat.models import Membership, Message, Room
 from educa.chat.services import post_message
+from educa.realtime import presence
 from educa.realtime.groups import room_group
 from educa.realtime.models import Notification
 from tests.chat.sockets import receive_type, room_path, stored_messages
@@ -202,7 +203,25 @@ async def test_presence_lists_who_is_connected_as_people_come_and_go(
 
     everyone = sorted([enrolled_student, course.owner], key=lambda user: user.pk)
     assert joined["users"] == [{"id": u.pk, "user": u.username} for u in everyone]
+    assert joined["count"] == 2
     assert left["users"] == [
         {"id": enrolled_student.pk, "user": enrolled_student.username}
     ]
+    assert left["count"] == 1
     await first.disconnect()
+
+
+async def test_presence_in_a_big_room_lists_only_the_first_people_and_counts_everyone(
+    monkeypatch, course, enrolled_student
+):
+    monkeypatch.setattr(presence, "PRESENCE_LISTED", 1)
+    first = await connect_as(enrolled_student, room_path(course))
+
+    second = await connect_as(course.owner, room_path(course))
+    joined = await receive_type(first, "presence")
+
+    lowest = min([enrolled_student, course.owner], key=lambda user: user.pk)
+    assert joined["count"] == 2
+    assert joined["users"] == [{"id": lowest.pk, "user": lowest.username}]
+    await first.disconnect()
+    await second.disconnect()

@@ -104,9 +104,12 @@
         clearTimeout(typingTimer);
         typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
         break;
-      case "presence":
-        presence.textContent = `Here now: ${frame.users.map((u) => u.user).join(", ")}`;
+      case "presence": {
+        const others = frame.count - frame.users.length;
+        const names = frame.users.map((u) => u.user).join(", ");
+        presence.textContent = `Here now: ${names}${others > 0 ? ` and ${others} more` : ""}`;
         break;
+      }
       case "room_archived":
         setStatus("This room was archived.");
         if (form) form.remove();
