@@ -40,6 +40,7 @@ SERVER_ENV = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "LOG_LEVEL": "WARNING",
+    "DATABASE_POOL_SIZE": "8",  # as prod-local and compose run it
     # The senders are the bench, not abusers: lift the per-user limits.
     "CHAT_MESSAGES_PER_SECOND": "1000000",
     "WS_MAX_FRAMES_PER_SECOND": "1000000",

@@ -126,6 +126,9 @@ def app_environment() -> dict[str, str]:
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     env.setdefault("SECURE_HSTS_SECONDS", "0")
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    # Each worker shares a few connections rather than opening one per
+    # request or per chat message (README: DATABASE_POOL_SIZE).
+    env.setdefault("DATABASE_POOL_SIZE", "8")
     if not env.get("SECRET_KEY"):
         print("prod-local: no SECRET_KEY set, using a random one for this run.")
         env["SECRET_KEY"] = secrets.token_urlsafe(50)

@@ -301,10 +301,6 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 # DATABASE_POOL_SIZE > 0 shares a process-wide pool of that size instead and
 # closes nothing per request.
 DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
-# How many HTTP requests a worker runs at once; the rest queue in arrival
-# order (educa/ops/concurrency.py). 0: no bound, as in development, where
-# Django streams media files itself and a slow download would hold a slot.
-HTTP_MAX_CONCURRENCY = env.int("HTTP_MAX_CONCURRENCY", default=0 if DEBUG else 4)
 if (
     DATABASE_POOL_SIZE
     and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -313,10 +309,16 @@ if (
         "min_size": 1,
         "max_size": DATABASE_POOL_SIZE,
         # With the database down, fail a request after 5 s instead of
-        # psycopg's 30 s wait, so the 503 handler answers promptly.
+        # psycopg's 30 s wait, so the 503 handler answers. Shorter waits
+        # failed requests after the database was back, while the pool was
+        # still between reconnection attempts.
         "timeout": 5,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# How many HTTP requests a worker runs at once; the rest queue in arrival
+# order (educa/ops/concurrency.py). 0: no bound, as in development, where
+# Django streams media files itself and a slow download would hold a slot.
+HTTP_MAX_CONCURRENCY = env.int("HTTP_MAX_CONCURRENCY", default=0 if DEBUG else 4)
 # Every API operation documents its JSON error responses.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
