@@ -160,6 +160,6 @@ class ChatConsumer(LiveConsumer):
             return
         if kind == "typing" and frame["user_id"] == self.user.pk:
             return
-        await self.send_json(frame)
+        await self.relay(event)
         if kind == "member_left" and frame["user_id"] == self.user.pk:
             await self.close(code=CLOSE_NOT_MEMBER)

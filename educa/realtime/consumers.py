@@ -21,7 +21,7 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from educa.ops.logs import log_websocket
-from educa.realtime.groups import user_group
+from educa.realtime.groups import frame_text, user_group
 from educa.realtime.selectors import (
     notification_frame,
     notifications_after,
@@ -98,7 +98,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.heartbeat_task = asyncio.create_task(self.beat())
 
     async def send_json(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+        await self.send(text_data=frame_text(frame))
+
+    async def relay(self, event: dict[str, Any]) -> None:
+        """Pass a group event's frame on, as encoded once by its sender."""
+        await self.send(text_data=event["text"])
 
     async def send_error(self, code: str, detail: str) -> None:
         await self.send_json(error_frame(code, detail))
@@ -208,4 +212,4 @@ class RealtimeConsumer(LiveConsumer):
         frame = event["frame"]
         if frame.get("type") == "notification" and frame["id"] <= self.replayed_up_to:
             return
-        await self.send_json(frame)
+        await self.relay(event)

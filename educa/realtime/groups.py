@@ -1,8 +1,11 @@
-"""The one place channel-layer group names are made.
+"""The one place channel-layer group names and group events are made.
 
 Group names must be ASCII letters, digits, hyphens, underscores or periods
 and shorter than 100 characters; ids keep them well inside that.
 """
+
+import json
+from typing import Any
 
 
 def user_group(user_id: int) -> str:
@@ -13,3 +16,13 @@ def user_group(user_id: int) -> str:
 def room_group(room_id: int) -> str:
     """Every socket connected to one chat room."""
     return f"room.{room_id}"
+
+
+def frame_text(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, separators=(",", ":"))
+
+
+def relay_event(event_type: str, frame: dict[str, Any]) -> dict[str, Any]:
+    """A group event carrying `frame` for every socket, encoded once here
+    rather than once per socket."""
+    return {"type": event_type, "frame": frame, "text": frame_text(frame)}

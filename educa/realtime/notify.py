@@ -15,7 +15,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from educa.realtime.groups import room_group, user_group
+from educa.realtime.groups import relay_event, room_group, user_group
 from educa.realtime.models import Notification
 from educa.realtime.selectors import (
     notification_frame,
@@ -49,12 +49,12 @@ def _send_on_commit(group: str, event: dict[str, Any]) -> None:
 
 def push_to_room(room_id: int, frame: dict[str, Any]) -> None:
     """Send `frame` to every socket in the room once the transaction commits."""
-    _send_on_commit(room_group(room_id), {"type": "chat.event", "frame": frame})
+    _send_on_commit(room_group(room_id), relay_event("chat.event", frame))
 
 
 def push_to_user(user_id: int, frame: dict[str, Any]) -> None:
     """Send `frame` to every socket of one user once the transaction commits."""
-    _send_on_commit(user_group(user_id), {"type": "user.event", "frame": frame})
+    _send_on_commit(user_group(user_id), relay_event("user.event", frame))
 
 
 def notify_user(user_id: int, data: dict[str, Any]) -> Notification:

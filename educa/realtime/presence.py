@@ -10,13 +10,14 @@ single-process default) a dict stands in.
 import asyncio
 import contextlib
 import time
+from weakref import WeakKeyDictionary
 
 from channels.layers import get_channel_layer
 from django.conf import settings
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from educa.realtime.groups import room_group
+from educa.realtime.groups import relay_event, room_group
 
 PRESENCE_TTL_BEATS = 3
 ANNOUNCE_DELAY = 0.25
@@ -26,6 +27,16 @@ ANNOUNCE_DELAY = 0.25
 PRESENCE_LISTED = 50
 _local: dict[str, dict[str, float]] = {}
 _pending: dict[tuple[int, int], asyncio.Task] = {}
+# One client (and connection pool) per event loop and server: opening a
+# connection for every update cost more than the update.
+_clients: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _redis() -> Redis:
+    by_url = _clients.setdefault(asyncio.get_running_loop(), {})
+    if settings.REDIS_URL not in by_url:
+        by_url[settings.REDIS_URL] = Redis.from_url(settings.REDIS_URL)
+    return by_url[settings.REDIS_URL]
 
 
 def _key(room_id: int) -> str:
@@ -49,7 +60,7 @@ async def _update(room_id: int, member: str | None, *, present: bool) -> list[st
         for stale in [m for m, expiry in entries.items() if expiry < now]:
             del entries[stale]
         return sorted(entries)
-    async with Redis.from_url(settings.REDIS_URL) as redis, redis.pipeline() as pipe:
+    async with _redis().pipeline() as pipe:
         if member is not None and present:
             pipe.zadd(key, {member: now + _ttl()})
         elif member is not None:
@@ -108,5 +119,5 @@ async def _announce(key: tuple[int, int]) -> None:
     with contextlib.suppress(RedisError, OSError):
         await get_channel_layer().group_send(
             room_group(room_id),
-            {"type": "chat.event", "frame": _frame(room_id, members)},
+            relay_event("chat.event", _frame(room_id, members)),
         )

@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from educa.chat.models import Membership, Message, Room
 from educa.chat.services import post_message
 from educa.realtime import presence
-from educa.realtime.groups import room_group
+from educa.realtime.groups import relay_event, room_group
 from educa.realtime.models import Notification
 from tests.chat.sockets import receive_type, room_path, stored_messages
 from tests.factories import EnrollmentFactory, StudentFactory
@@ -107,7 +107,7 @@ async def test_live_copy_of_a_replayed_message_is_not_sent_twice(
     # The race the ordering guards against: a message committed between
     # joining the group and reading the backlog arrives both ways.
     await get_channel_layer().group_send(
-        room_group(room_id), {"type": "chat.event", "frame": replayed[-1]}
+        room_group(room_id), relay_event("chat.event", replayed[-1])
     )
     await client.send_json_to({"message": "next"})
 
