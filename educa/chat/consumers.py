@@ -154,12 +154,11 @@ class ChatConsumer(LiveConsumer):
             await self.send_json({"type": "pong"})
 
     async def chat_event(self, event: dict[str, Any]) -> None:
-        frame = event["frame"]
-        kind = frame["type"]
-        if kind == "chat_message" and frame["id"] <= self.replayed_up_to:
+        kind, own = event["kind"], event["user_id"] == self.user.pk
+        if kind == "chat_message" and event["id"] <= self.replayed_up_to:
             return
-        if kind == "typing" and frame["user_id"] == self.user.pk:
+        if kind == "typing" and own:
             return
         await self.relay(event)
-        if kind == "member_left" and frame["user_id"] == self.user.pk:
+        if kind == "member_left" and own:
             await self.close(code=CLOSE_NOT_MEMBER)

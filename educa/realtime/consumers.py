@@ -209,7 +209,6 @@ class RealtimeConsumer(LiveConsumer):
             )
 
     async def user_event(self, event: dict[str, Any]) -> None:
-        frame = event["frame"]
-        if frame.get("type") == "notification" and frame["id"] <= self.replayed_up_to:
+        if event["kind"] == "notification" and event["id"] <= self.replayed_up_to:
             return
         await self.relay(event)

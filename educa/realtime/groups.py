@@ -24,5 +24,13 @@ def frame_text(frame: dict[str, Any]) -> str:
 
 def relay_event(event_type: str, frame: dict[str, Any]) -> dict[str, Any]:
     """A group event carrying `frame` for every socket, encoded once here
-    rather than once per socket."""
-    return {"type": event_type, "frame": frame, "text": frame_text(frame)}
+    rather than once per socket. Besides the text it carries only what a
+    socket needs to decide whether to pass it on: each socket decodes the
+    event, and keeps the last one until the next arrives."""
+    return {
+        "type": event_type,
+        "kind": frame["type"],
+        "id": frame.get("id"),
+        "user_id": frame.get("user_id"),
+        "text": frame_text(frame),
+    }
