@@ -9,7 +9,7 @@ minimal broadcast server on the `websockets` library) for the ratio. Then
 the resident memory per idle connection with IDLE idle sockets, for both.
 
     .venv/bin/python bench/ws_fanout.py                   # R = 100 and 500
-    .venv/bin/python bench/ws_fanout.py --receivers 100 --messages 20
+    .venv/bin/python bench/ws_fanout.py --receivers 100 --messages 300
 
 It uses its own database (BENCH_DATABASE_URL, default educa_bench_ws, created
 and migrated if missing) and Redis database (BENCH_REDIS_URL, default /7).
@@ -266,7 +266,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--receivers", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--senders", type=int, default=5)
-    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--messages", type=int, default=100)
     parser.add_argument("--window", type=int, default=2)
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
