@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
@@ -59,19 +60,24 @@ class CourseLearningViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def contents(self, request: Request, pk: str) -> HttpResponse:
         """Only the course's instructor and its enrolled students."""
-        allowed = can_view_contents_of(request.user, int(pk)) if pk.isdigit() else None
+        # isdecimal(), not isdigit(): int() refuses digits such as "²".
+        course_id = int(pk) if pk.isdecimal() else None
+        allowed = (
+            None if course_id is None else can_view_contents_of(request.user, course_id)
+        )
         if allowed is None:
             raise NotFound()
         if not allowed:
             raise PermissionDenied("Only the instructor and enrolled students.")
         # File URLs are absolute: the cached copy depends on scheme and host.
-        parts = ["contents", pk, request.scheme, request.get_host()]
+        parts = ["contents", course_id, request.scheme, request.get_host()]
         return cached_json_response(
             request,
             parts,
+            # The course may be deleted between the check and this read.
             lambda: (
                 self.get_serializer(
-                    course_with_contents(Course.objects.get(pk=pk))
+                    course_with_contents(get_object_or_404(Course, pk=course_id))
                 ).data
             ),
         )

@@ -137,3 +137,11 @@ def test_nul_characters_in_catalog_filters_are_not_a_500(api, course, param):
 
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("course_id", ["999999", "abc", "²", "9" * 40, "-1"])
+def test_contents_of_an_unknown_course_is_a_json_404(as_user, student, course_id):
+    response = as_user(student).get(f"/api/courses/{course_id}/contents/")
+
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail"}
