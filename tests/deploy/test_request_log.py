@@ -10,6 +10,7 @@ from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
 from educa.ops.logs import JsonFormatter, log_websocket
+from tests.factories import EnrollmentFactory, ModuleFactory, add_content
 from tests.servers import REPO, django_env
 
 
@@ -45,6 +46,18 @@ def test_session_user_is_logged_once_the_page_loaded_them(client, student, acces
 
     client.get("/")
 
+    assert [line["user_id"] for line in access_lines(access_log)] == [student.pk]
+
+
+def test_jwt_user_of_a_course_file_download_is_logged(client, course, access_log):
+    student = EnrollmentFactory(course=course).student
+    image = add_content(ModuleFactory(course=course), "image").item
+
+    response = client.get(
+        image.file.url, HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(student)}"
+    )
+
+    assert response.status_code == 200
     assert [line["user_id"] for line in access_lines(access_log)] == [student.pk]
 
 
