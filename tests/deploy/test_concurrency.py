@@ -26,50 +26,41 @@ class SlowApp:
         self.running -= 1
 
 
-async def _call(app, path: str) -> None:
-    await app({"type": "http", "path": path}, None, None)
+async def run_all(limit: int, paths: list[str]) -> tuple[list[str], SlowApp]:
+    """Send every path at once through the bound; return which had started
+    while the first ones were still running, and the app behind the bound."""
+    inner = SlowApp()
+    app = ConcurrencyLimit(inner, limit=limit)
+    calls = [
+        asyncio.create_task(app({"type": "http", "path": path}, None, None))
+        for path in paths
+    ]
+    await asyncio.sleep(0.01)
+    started_while_held = list(inner.started)
+    inner.release.set()
+    await asyncio.gather(*calls)
+    return started_while_held, inner
 
 
 @pytest.mark.asyncio
 async def test_requests_beyond_the_limit_wait_and_start_in_arrival_order():
-    inner = SlowApp()
-    app = ConcurrencyLimit(inner, limit=2)
+    started_while_held, inner = await run_all(2, [f"/{n}/" for n in range(5)])
 
-    calls = [asyncio.create_task(_call(app, f"/{n}/")) for n in range(5)]
-    await asyncio.sleep(0.01)
-    started_while_blocked = list(inner.started)
-    inner.release.set()
-    await asyncio.gather(*calls)
-
-    assert started_while_blocked == ["/0/", "/1/"]
+    assert started_while_held == ["/0/", "/1/"]
     assert inner.started == ["/0/", "/1/", "/2/", "/3/", "/4/"]
     assert inner.most_running == 2
 
 
 @pytest.mark.asyncio
 async def test_health_probes_never_wait_behind_requests():
-    inner = SlowApp()
-    app = ConcurrencyLimit(inner, limit=1)
+    started_while_held, _ = await run_all(1, ["/api/courses/", "/healthz", "/readyz"])
 
-    busy = asyncio.create_task(_call(app, "/api/courses/"))
-    probes = [asyncio.create_task(_call(app, path)) for path in ("/healthz", "/readyz")]
-    await asyncio.sleep(0.01)
-    started_while_busy = list(inner.started)
-    inner.release.set()
-    await asyncio.gather(busy, *probes)
-
-    assert started_while_busy == ["/api/courses/", "/healthz", "/readyz"]
+    assert started_while_held == ["/api/courses/", "/healthz", "/readyz"]
 
 
 @pytest.mark.asyncio
 async def test_a_limit_of_zero_runs_every_request_at_once():
-    inner = SlowApp()
-    app = ConcurrencyLimit(inner, limit=0)
-
-    calls = [asyncio.create_task(_call(app, f"/{n}/")) for n in range(5)]
-    await asyncio.sleep(0.01)
-    inner.release.set()
-    await asyncio.gather(*calls)
+    _, inner = await run_all(0, [f"/{n}/" for n in range(5)])
 
     assert inner.most_running == 5
 
