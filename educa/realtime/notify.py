@@ -7,11 +7,15 @@ and every socket replays what it missed when it reconnects (`?after=`).
 """
 
 import asyncio
+import logging
+import os
 import threading
+import weakref
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -23,10 +27,70 @@ from educa.realtime.selectors import (
     unread_notification_counts,
 )
 
+logger = logging.getLogger(__name__)
+
+
+class _Publisher:
+    """Sends one event loop's group events one at a time, in the order they
+    were handed over: a room hears its messages in the order they were
+    stored, and a reconnecting client's `?after=` skips nothing."""
+
+    def __init__(self) -> None:
+        self.queue: deque[tuple[str, dict[str, Any]]] = deque()
+        self.draining = False
+
+    def put(self, group: str, event: dict[str, Any]) -> None:
+        """Queue an event; runs on the publisher's loop."""
+        self.queue.append((group, event))
+        if not self.draining:
+            self.draining = True
+            asyncio.get_running_loop().create_task(self.drain())
+
+    async def drain(self) -> None:
+        try:
+            while self.queue:
+                group, event = self.queue.popleft()
+                try:
+                    await get_channel_layer().group_send(group, event)
+                except Exception:
+                    # Stored already: the readers replay it on reconnect.
+                    logger.exception("could not push an event to %s", group)
+        finally:
+            self.draining = False
+
+
+_publishers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Publisher] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _publish_on_loop(group: str, event: dict[str, Any]) -> None:
+    loop = asyncio.get_running_loop()
+    publisher = _publishers.get(loop)
+    if publisher is None:
+        publisher = _publishers[loop] = _Publisher()
+    publisher.put(group, event)
+
+
+def _calling_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop whose sync_to_async call is running this thread, if any
+    (found the way asgiref's own async_to_sync finds it)."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
 
 def _send_to_group(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
+        return
+    loop = _calling_loop()
+    if loop is not None:
+        # A socket's database call or an ASGI request's view: hand the event
+        # to its loop and return, so this thread (for sockets, the one thread
+        # every socket stores through) never waits for a busy loop.
+        loop.call_soon_threadsafe(_publish_on_loop, group, event)
         return
     send = async_to_sync(layer.group_send)
     try:
