@@ -108,3 +108,25 @@ def uvicorn_server(env: dict[str, str], *extra_args: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def private_redis():
+    """A throwaway redis-server this test may kill (never the shared one)."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=1),
+            ):
+                break
+            time.sleep(0.05)
+        yield port, process
+    finally:
+        process.kill()
+        process.wait()

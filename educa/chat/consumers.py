@@ -7,6 +7,7 @@ sees nothing twice. Every message is stored before anyone hears of it.
 """
 
 import contextlib
+from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -31,14 +32,15 @@ from educa.chat.selectors import (
 )
 from educa.chat.services import announce_typing, mark_read, post_message
 from educa.chat.throttling import allow_message
+from educa.realtime import hub
 from educa.realtime.consumers import (
     CLOSE_FLOOD,
+    CLOSE_LAYER_DOWN,
     CLOSE_NOT_MEMBER,
     LAYER_ERRORS,
     LiveConsumer,
     after_param,
 )
-from educa.realtime.groups import room_group
 from educa.realtime.presence import mark_absent, mark_present
 
 
@@ -64,6 +66,10 @@ def validation_code(error: ValidationError) -> str:
 
 class ChatConsumer(LiveConsumer):
     present = False
+    in_hub = False
+    # Room events the hub handed over while this socket replays its backlog
+    # or answers its own frame, sent right after; None: they go straight out.
+    held: deque | None = None
 
     async def connect(self) -> None:
         user = self.scope["user"]
@@ -80,7 +86,9 @@ class ChatConsumer(LiveConsumer):
         self.user = user
         self.room_id = membership.room_id
         self.replayed_up_to = 0
-        await self.join(room_group(self.room_id))
+        self.held = deque()
+        self.in_hub = True
+        await hub.join(self.room_id, self)
         await self.start()
         await self.presence(announce=True)
         while after is not None:
@@ -89,6 +97,22 @@ class ChatConsumer(LiveConsumer):
                 await self.send_json(frame)
             after = frames[-1]["id"] if frames else None
             self.replayed_up_to = after or self.replayed_up_to
+        await self.release()
+
+    async def deliver(self, event: dict[str, Any]) -> None:
+        """A room event from the hub."""
+        if self.held is None:
+            await self.pass_on(event)
+        else:
+            self.held.append(event)
+
+    async def release(self) -> None:
+        while self.held:
+            await self.pass_on(self.held.popleft())
+        self.held = None
+
+    async def layer_failed(self) -> None:
+        await self.close(code=CLOSE_LAYER_DOWN)
 
     async def presence(self, *, announce: bool) -> None:
         self.present = True
@@ -105,6 +129,9 @@ class ChatConsumer(LiveConsumer):
         await self.presence(announce=False)
 
     async def leave(self) -> None:
+        if self.in_hub:
+            self.in_hub = False
+            await hub.leave(self.room_id, self)
         if self.present:
             self.present = False
             with contextlib.suppress(*LAYER_ERRORS):
@@ -138,10 +165,14 @@ class ChatConsumer(LiveConsumer):
 
     async def handle(self, frame: SendMessage | Typing | Read | Ping) -> None:
         if isinstance(frame, SendMessage):
-            message, created = await database_sync_to_async(post_as)(
-                self.user, self.room_id, frame
-            )
-            await self.send_json(ack_frame(message, duplicate=not created))
+            self.held = deque()  # the ack goes out before the room's copy
+            try:
+                message, created = await database_sync_to_async(post_as)(
+                    self.user, self.room_id, frame
+                )
+                await self.send_json(ack_frame(message, duplicate=not created))
+            finally:
+                await self.release()
         elif isinstance(frame, Read):
             await database_sync_to_async(mark_read)(
                 room_id=self.room_id, user=self.user, message_id=frame.message_id
@@ -153,7 +184,7 @@ class ChatConsumer(LiveConsumer):
         else:
             await self.send_json({"type": "pong"})
 
-    async def chat_event(self, event: dict[str, Any]) -> None:
+    async def pass_on(self, event: dict[str, Any]) -> None:
         kind, own = event["kind"], event["user_id"] == self.user.pk
         if kind == "chat_message" and event["id"] <= self.replayed_up_to:
             return

@@ -34,7 +34,7 @@ CLOSE_NOT_MEMBER = 4403
 CLOSE_FLOOD = 4429
 CLOSE_LAYER_DOWN = 4500
 LAYER_ERRORS = (RedisError, OSError)
-RELAY_EVENTS = frozenset({"chat.event", "user.event", "heartbeat"})
+RELAY_EVENTS = frozenset({"user.event", "heartbeat"})
 
 
 def error_frame(code: str, detail: str) -> dict[str, str]:

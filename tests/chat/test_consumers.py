@@ -225,3 +225,29 @@ async def test_presence_in_a_big_room_lists_only_the_first_people_and_counts_eve
     assert joined["users"] == [{"id": lowest.pk, "user": lowest.username}]
     await first.disconnect()
     await second.disconnect()
+
+
+async def test_sender_hears_the_ack_before_the_rooms_copy(course, enrolled_student):
+    sender = await connect_as(enrolled_student, room_path(course))
+
+    for n in range(5):
+        await sender.send_json_to({"message": f"in order {n}"})
+        ack = await receive_type(sender, "ack")
+        echo = await receive_type(sender, "chat_message")
+        assert echo["id"] == ack["id"]
+    await sender.disconnect()
+
+
+async def test_room_emptied_and_refilled_on_a_worker_still_hears_messages(
+    course, enrolled_student
+):
+    first = await connect_as(enrolled_student, room_path(course))
+    await first.disconnect()
+    again = await connect_as(enrolled_student, room_path(course))
+    owner = await connect_as(course.owner, room_path(course))
+
+    await owner.send_json_to({"message": "still here?"})
+
+    assert (await receive_type(again, "chat_message"))["message"] == "still here?"
+    await again.disconnect()
+    await owner.disconnect()

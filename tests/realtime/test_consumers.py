@@ -1,10 +1,5 @@
 """The user's own stream `ws/realtime/` on the Redis channel layer."""
 
-import contextlib
-import socket
-import subprocess
-import time
-
 import pytest
 from channels.db import database_sync_to_async
 
@@ -12,7 +7,7 @@ from educa.learning.services import enroll
 from educa.realtime.models import Notification
 from educa.realtime.notify import anotify_user
 from educa.realtime.services import mark_notifications_read
-from tests.servers import free_port
+from tests.servers import private_redis
 from tests.websockets import access_token, communicator, connect_as
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -126,28 +121,6 @@ async def test_bad_frames_get_error_frames_and_ping_gets_pong(student):
     await client.disconnect()
 
 
-@contextlib.contextmanager
-def private_redis():
-    """A throwaway redis-server this test may kill (never the shared one)."""
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", port), timeout=1),
-            ):
-                break
-            time.sleep(0.05)
-        yield port, process
-    finally:
-        process.kill()
-        process.wait()
-
-
 @pytest.mark.parametrize(
     "backend",
     [
@@ -156,10 +129,12 @@ def private_redis():
     ],
     ids=["pubsub", "core"],
 )
+@pytest.mark.parametrize("stream", ["realtime", "chat room"])
 async def test_channel_layer_failure_closes_the_socket_with_4500(
-    student, settings, backend
+    course, enrolled_student, settings, backend, stream
 ):
     settings.WS_HEARTBEAT_SECONDS = 0.3
+    path = PATH if stream == "realtime" else f"/ws/chat/room/{course.pk}/"
     with private_redis() as (port, process):
         settings.CHANNEL_LAYERS = {
             "default": {
@@ -167,7 +142,7 @@ async def test_channel_layer_failure_closes_the_socket_with_4500(
                 "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
             }
         }
-        client = communicator(PATH, token=access_token(student))
+        client = communicator(path, token=access_token(enrolled_student))
         connected, _ = await client.connect()
         assert connected is True
         await client.receive_json_from(timeout=3)
