@@ -13,22 +13,23 @@ MAX_HISTORY_LIMIT = 200
 REPLAY_BATCH = 200
 
 
+def _membership(**lookup: int) -> Membership | None:
+    # get(), not first(): a unique lookup needs no ORDER BY, and compiling
+    # one costs as much as the query itself on the chat hot path.
+    try:
+        return Membership.objects.select_related("room").get(**lookup)
+    except Membership.DoesNotExist:
+        return None
+
+
 def membership_in(user_id: int, room_id: int) -> Membership | None:
     """The user's membership of the room, with the room, or None."""
-    return (
-        Membership.objects.select_related("room")
-        .filter(user_id=user_id, room_id=room_id)
-        .first()
-    )
+    return _membership(user_id=user_id, room_id=room_id)
 
 
 def course_room_membership(user_id: int, course_id: int) -> Membership | None:
     """The user's membership of a course's room, with the room, or None."""
-    return (
-        Membership.objects.select_related("room")
-        .filter(user_id=user_id, room__course_id=course_id)
-        .first()
-    )
+    return _membership(user_id=user_id, room__course_id=course_id)
 
 
 def room_messages(room_id: int) -> QuerySet[Message]:

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -158,3 +160,53 @@ def test_archive_permissions_by_room_kind(
     assert not can_archive_room(other_instructor, direct)
     assert can_archive_room(student, group)
     assert not can_archive_room(instructor, group)
+
+
+def test_plain_message_from_a_member_is_checked_and_stored_in_one_query(
+    course, enrolled_student, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        message, created = post_message(
+            room_id=course.chat_room.pk,
+            sender=enrolled_student,
+            body="  hello  ",
+            client_id=uuid.uuid4(),
+        )
+
+    stored = Message.objects.get()
+    assert created is True
+    assert (stored.pk, stored.body, stored.sender_id) == (
+        message.pk,
+        "hello",
+        enrolled_student.pk,
+    )
+    assert stored.created == message.created
+    assert stored.client_id == message.client_id
+
+
+def test_resent_client_id_returns_the_first_message_and_stores_nothing(
+    course, enrolled_student
+):
+    client_id = uuid.uuid4()
+    room_id = course.chat_room.pk
+    first, _ = post_message(
+        room_id=room_id, sender=enrolled_student, body="once", client_id=client_id
+    )
+
+    again, created = post_message(
+        room_id=room_id, sender=enrolled_student, body="once", client_id=client_id
+    )
+
+    assert created is False
+    assert again.pk == first.pk
+    assert Message.objects.count() == 1
+
+
+def test_archived_room_refuses_messages_and_stores_nothing(course, enrolled_student):
+    archive_room(room=course.chat_room, by=course.owner)
+
+    with pytest.raises(ValidationError) as refused:
+        post_message(room_id=course.chat_room.pk, sender=enrolled_student, body="hi")
+
+    assert refused.value.code == "room_archived"
+    assert not Message.objects.exists()
