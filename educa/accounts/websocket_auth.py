@@ -7,12 +7,14 @@ no token, the Django session cookie is used, as for pages; a visitor
 without one is anonymous and the consumers refuse them.
 """
 
+from importlib import import_module
 from urllib.parse import parse_qs
 
 from channels.auth import AuthMiddleware
 from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
-from channels.sessions import CookieMiddleware, SessionMiddleware
+from channels.sessions import CookieMiddleware
+from django.conf import settings
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -51,6 +53,26 @@ class TokenOrSessionAuthMiddleware(AuthMiddleware):
         return await self.inner({**scope, "user": user}, receive, send)
 
 
+class SessionReaderMiddleware:
+    """`scope["session"]`: the session the cookie names, for reading only.
+
+    Channels' SessionMiddleware also wraps `send` to save a modified session
+    with each frame; sockets never modify one, and the wrapper's checks cost
+    a tenth of a busy room's fan-out.
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    async def __call__(self, scope, receive, send):
+        key = scope["cookies"].get(settings.SESSION_COOKIE_NAME)
+        session = self.session_store(session_key=key)
+        return await self.inner({**scope, "session": session}, receive, send)
+
+
 def websocket_auth(inner):
-    """Channels' cookie and session layers around token-or-session auth."""
-    return CookieMiddleware(SessionMiddleware(TokenOrSessionAuthMiddleware(inner)))
+    """Cookie and session reading around token-or-session auth."""
+    return CookieMiddleware(
+        SessionReaderMiddleware(TokenOrSessionAuthMiddleware(inner))
+    )
