@@ -5,11 +5,12 @@ with R members connected; S of them send M messages each, keeping at most
 WINDOW of their own messages in flight (the next one goes when one of theirs
 comes back). Reports delivered messages/s, p50/p99 send-to-receive latency
 and lost messages; then the same clients against bench/ws_ceiling.py (a
-minimal broadcast server on the `websockets` library) for the ratio. Then
-the resident memory per idle connection with IDLE idle sockets, for both.
+minimal broadcast server on the `websockets` library) for the ratio, in
+ROUNDS alternating pairs (median ratio reported). Then the resident memory
+per idle connection with IDLE idle sockets, for both.
 
     .venv/bin/python bench/ws_fanout.py                   # R = 100 and 500
-    .venv/bin/python bench/ws_fanout.py --receivers 100 --messages 300
+    .venv/bin/python bench/ws_fanout.py --receivers 100 --messages 300 --rounds 5
 
 It uses its own database (BENCH_DATABASE_URL, default educa_bench_ws, created
 and migrated if missing) and Redis database (BENCH_REDIS_URL, default /7).
@@ -268,6 +269,7 @@ async def main() -> None:
     parser.add_argument("--senders", type=int, default=5)
     parser.add_argument("--messages", type=int, default=100)
     parser.add_argument("--window", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -281,22 +283,34 @@ async def main() -> None:
         f"window {args.window}, one server process each"
     )
     for receivers in args.receivers:
-        results = {}
-        for kind in ("educa", "ceiling"):
-            with server(kind, args.port):
-                await wait_for_port(args.port)
-                addresses = urls(kind, args.port, course_id, tokens[:receivers])
-                results[kind] = await fanout(
-                    addresses, args.senders, args.messages, args.window
+        ratios = []
+        # Rounds alternate the two servers: the machine's speed drifts by
+        # tens of percent between runs, and each ratio compares neighbours.
+        for round_number in range(1, args.rounds + 1):
+            results = {}
+            for kind in ("educa", "ceiling"):
+                with server(kind, args.port):
+                    await wait_for_port(args.port)
+                    addresses = urls(kind, args.port, course_id, tokens[:receivers])
+                    results[kind] = await fanout(
+                        addresses, args.senders, args.messages, args.window
+                    )
+                result = results[kind]
+                print(
+                    f"R={receivers:4} round {round_number} {kind:8} "
+                    f"delivered/s={result['per_second']:9.0f} "
+                    f"p50={result['p50_ms']:7.1f} ms p99={result['p99_ms']:7.1f} ms "
+                    f"lost={result['lost']}"
                 )
-            result = results[kind]
-            print(
-                f"R={receivers:4} {kind:8} delivered/s={result['per_second']:9.0f} "
-                f"p50={result['p50_ms']:7.1f} ms p99={result['p99_ms']:7.1f} ms "
-                f"lost={result['lost']}"
+            ratios.append(
+                results["educa"]["per_second"] / results["ceiling"]["per_second"]
             )
-        ratio = results["educa"]["per_second"] / results["ceiling"]["per_second"]
-        print(f"R={receivers:4} educa/ceiling delivered/s ratio = {ratio:.2f}")
+            print(f"R={receivers:4} round {round_number} ratio = {ratios[-1]:.2f}")
+        each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+        print(
+            f"R={receivers:4} educa/ceiling delivered/s ratio: "
+            f"median {statistics.median(ratios):.2f} of {each}"
+        )
     for kind in ("educa", "ceiling"):
         addresses = urls(kind, args.port, course_id, tokens[: args.idle + 10])
         per_connection = await idle_memory(kind, args.port, addresses)
