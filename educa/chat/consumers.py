@@ -1,9 +1,10 @@
 """`ws/chat/room/<course_id>/` and `ws/chat/<room_id>/`: live chat.
 
-Only members get past the handshake. The socket joins the room's group
-before it replays the backlog (`?after=<message id>`), and skips live
-messages it already replayed, so a reconnecting client misses nothing and
-sees nothing twice. Every message is stored before anyone hears of it.
+Only members get past the handshake. The socket joins its room's hub (the
+worker's one subscription to the room) before it replays the backlog
+(`?after=<message id>`), and skips live messages it already replayed, so a
+reconnecting client misses nothing and sees nothing twice. Every message is
+stored before anyone hears of it.
 """
 
 import contextlib
