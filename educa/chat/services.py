@@ -153,10 +153,11 @@ def _post_plain(
     member may send (mentions, a direct room, an archived room, a bad body,
     a resent client_id, a stranger), and the general path decides, refusing
     with the reason."""
-    if not isinstance(body, str) or "@" in body:
-        return None
-    body = body.strip()
-    if not body or len(body) > MAX_MESSAGE_LENGTH:
+    try:
+        body = _clean_body(body)
+    except ValidationError:
+        return None  # refused by the general path, after the membership check
+    if "@" in body:
         return None
     message = Message(
         room_id=room_id,
@@ -213,23 +214,18 @@ def _post_message(
         if earlier is not None:
             return earlier, False
     mentioned = _mentioned_members(room, body, sender)
-    message = Message(
-        room=room,
-        sender=sender,
-        body=body,
-        client_id=client_id,
-        mentions=[user.username for user in mentioned],
-    )
-    if client_id is None:
-        message.save(force_insert=True)
-    else:
-        try:
-            # A savepoint (two more round trips) only where a retry can race.
-            with transaction.atomic():
-                message.save(force_insert=True)
-        except IntegrityError:
-            # The same retry raced in on another socket and won.
-            return _earlier_message(sender, client_id), False
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                room=room,
+                sender=sender,
+                body=body,
+                client_id=client_id,
+                mentions=[user.username for user in mentioned],
+            )
+    except IntegrityError:
+        # The same retry raced in on another socket and won.
+        return _earlier_message(sender, client_id), False
     attachments = _claim_attachments(room, sender, message, attachment_ids)
     # Prefetch cache so the frame needs no query.
     message._prefetched_objects_cache = {"attachments": attachments}
