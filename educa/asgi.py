@@ -1,18 +1,22 @@
 """ASGI entry point: `uvicorn educa.asgi:application`.
 
-HTTP goes to Django; WebSockets pass the origin check (ALLOWED_HOSTS), then
-authentication (session cookie or `?token=<JWT>`), then the routes.
+HTTP goes to Django (one thread hop per request: educa/ops/asgi.py);
+WebSockets pass the origin check (ALLOWED_HOSTS), then authentication
+(session cookie or `?token=<JWT>`), then the routes.
 """
 
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+
+from educa.ops.asgi import SyncChainASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educa.settings")
 
 # Django must be set up before anything imports models.
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -11,19 +11,17 @@ access log.
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import redis
-from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.decorators import sync_and_async_middleware
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
+Handler = Callable[[HttpRequest], HttpResponse]
 
 # A probe must answer quickly even when Redis is black-holed, not just down.
 REDIS_PROBE_TIMEOUT = 1.0
@@ -92,25 +90,11 @@ def liveness_response() -> JsonResponse:
     return JsonResponse({"status": "alive"})
 
 
-@sync_and_async_middleware
 def health_middleware(get_response: Handler) -> Handler:
     """Answer `/healthz` and `/readyz` (GET or HEAD); pass everything else on."""
 
     def is_probe(request: HttpRequest, path: str) -> bool:
         return request.path == path and request.method in {"GET", "HEAD"}
-
-    if iscoroutinefunction(get_response):
-
-        async def async_middleware(request: HttpRequest) -> HttpResponse:
-            if is_probe(request, "/healthz"):
-                return liveness_response()
-            if is_probe(request, "/readyz"):
-                return readiness_response(
-                    await sync_to_async(readiness, thread_sensitive=True)()
-                )
-            return await get_response(request)
-
-        return async_middleware
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if is_probe(request, "/healthz"):

@@ -2,13 +2,11 @@
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from asgiref.sync import iscoroutinefunction
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.decorators import sync_and_async_middleware
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.functional import SimpleLazyObject
 
@@ -16,7 +14,7 @@ from educa.ops.logs import log_request
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
+Handler = Callable[[HttpRequest], HttpResponse]
 
 # Seconds a client should wait before retrying while the database is away.
 RETRY_AFTER = "5"
@@ -37,11 +35,12 @@ def _loaded_user_id(request: HttpRequest) -> int | None:
     return user.pk
 
 
-@sync_and_async_middleware
 def request_log_middleware(get_response: Handler) -> Handler:
     """Write one JSON access line per request, after the response is built."""
 
-    def finish(request: HttpRequest, response: HttpResponse, started: float) -> None:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        started = time.monotonic()
+        response = get_response(request)
         log_request(
             method=request.method or "",
             path=request.path,
@@ -49,21 +48,6 @@ def request_log_middleware(get_response: Handler) -> Handler:
             started=started,
             user_id=_loaded_user_id(request),
         )
-
-    if iscoroutinefunction(get_response):
-
-        async def async_middleware(request: HttpRequest) -> HttpResponse:
-            started = time.monotonic()
-            response = await get_response(request)
-            finish(request, response, started)
-            return response
-
-        return async_middleware
-
-    def middleware(request: HttpRequest) -> HttpResponse:
-        started = time.monotonic()
-        response = get_response(request)
-        finish(request, response, started)
         return response
 
     return middleware
