@@ -1,6 +1,6 @@
 """ASGI entry point: `uvicorn educa.asgi:application`.
 
-HTTP goes to Django (one thread hop per request: educa/ops/asgi.py);
+HTTP goes to Django (one thread hop per request, threads reused: educa/ops/asgi.py);
 WebSockets pass the origin check (ALLOWED_HOSTS), then authentication
 (session cookie or `?token=<JWT>`), then the routes.
 """
@@ -10,13 +10,13 @@ import os
 
 import django
 
-from educa.ops.asgi import SyncChainASGIHandler
+from educa.ops.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educa.settings")
 
 # Django must be set up before anything imports models.
 django.setup(set_prefix=False)
-django_asgi_app = SyncChainASGIHandler()
+django_asgi_app = ASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -1,22 +1,56 @@
-"""Django's ASGI handler, entering the middleware chain and the view in one thread hop.
+"""Django's ASGI handler without two of its per-request costs.
 
-For ASGI Django builds the chain around an async core. Here WhiteNoise and
-CourseSubdomainMiddleware are sync only, so a request used to go from the
-event loop into a thread for the outer middleware, back to the loop at the
-first async-capable one, and into the thread again for the (sync) view:
-three loop↔thread round trips on top of the request's start and close. All
-of Educa's views are sync, so this handler builds the chain in sync mode and
-enters it once, in the request's own thread as before (bench/README.md
-measured 20 to 40 % more requests/s).
+- One thread hop for the middleware chain and the view. For ASGI Django
+  builds the chain around an async core. Here WhiteNoise and
+  CourseSubdomainMiddleware are sync only, so a request went from the event
+  loop into a thread for the outer middleware, back to the loop at the first
+  async-capable one, and into the thread again for the (sync) view: three
+  loop↔thread round trips. All of Educa's views are sync, so the chain is
+  built in sync mode and entered once.
+- No new thread per request. Django gives each request a thread-sensitive
+  context of its own, so its sync code stays on one thread, but asgiref then
+  starts a thread for it and joins it afterwards. The request still gets a
+  thread to itself, borrowed from the threads earlier requests have finished
+  with.
+
+bench/README.md has the figures.
 """
 
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core.handlers import asgi
+
+# Threads kept between requests: as many as requests ran at once, up to this.
+# In production HTTP_MAX_CONCURRENCY bounds that well below it.
+MAX_IDLE_THREADS = 16
 
 
-class SyncChainASGIHandler(ASGIHandler):
+class ASGIHandler(asgi.ASGIHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        # Only the event loop's thread takes and returns executors.
+        self._idle: list[ThreadPoolExecutor] = []
+
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
         self._middleware_chain = sync_to_async(
             self._middleware_chain, thread_sensitive=True
         )
+
+    @staticmethod
+    def _new_thread() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django only serves HTTP, not {scope['type']}.")
+        executor = self._idle.pop() if self._idle else self._new_thread()
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await self.handle(scope, receive, send)
+        finally:
+            if len(self._idle) < MAX_IDLE_THREADS:
+                self._idle.append(executor)
+            else:
+                executor.shutdown(wait=False)

@@ -1,15 +1,18 @@
-"""Educa's ASGI handler: Django's middleware chain and the view in one thread hop."""
+"""Educa's ASGI handler: the middleware chain and the view in one thread hop,
+on threads that earlier requests have finished with."""
 
 import asyncio
+import threading
 
 import pytest
 from asgiref.sync import AsyncToSync
-from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from educa.ops.asgi import SyncChainASGIHandler
+from educa.ops import asgi
+from educa.ops.asgi import ASGIHandler
 
 
 def hello(request: HttpRequest) -> HttpResponse:
@@ -20,10 +23,37 @@ def database_down(request: HttpRequest) -> HttpResponse:
     raise OperationalError("connection refused")
 
 
-urlpatterns = [path("hello/", hello), path("api/down/", database_down)]
+threads: list[threading.Thread] = []
+together = threading.Barrier(3, timeout=5)
 
 
-async def get(handler: ASGIHandler, path: str) -> tuple[int, bytes]:
+def record_thread(request: HttpRequest) -> HttpResponse:
+    threads.append(threading.current_thread())
+    return HttpResponse("recorded")
+
+
+def wait_for_two_others(request: HttpRequest) -> HttpResponse:
+    together.wait()  # raises, so answers 500, unless 3 requests run at once
+    return record_thread(request)
+
+
+urlpatterns = [
+    path("hello/", hello),
+    path("api/down/", database_down),
+    path("thread/", record_thread),
+    path("together/", wait_for_two_others),
+]
+
+
+@pytest.fixture
+def test_urls(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.ALLOWED_HOSTS = ["localhost"]
+    threads.clear()
+    together.reset()
+
+
+async def get(handler: DjangoASGIHandler, path: str) -> tuple[int, bytes]:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -56,15 +86,14 @@ async def get(handler: ASGIHandler, path: str) -> tuple[int, bytes]:
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("handler_class", "returns_to_the_loop"),
-    [(ASGIHandler, 1), (SyncChainASGIHandler, 0)],
+    [(DjangoASGIHandler, 1), (ASGIHandler, 0)],
+    ids=["django", "educa"],
 )
 async def test_a_request_goes_from_middleware_to_view_without_leaving_its_thread(
-    handler_class, returns_to_the_loop, settings, monkeypatch
+    handler_class, returns_to_the_loop, test_urls, monkeypatch
 ):
     """Django's own handler hops back to the event loop inside the chain
     (Educa has sync-only middleware); Educa's handler never does."""
-    settings.ROOT_URLCONF = __name__
-    settings.ALLOWED_HOSTS = ["localhost"]
     hops = []
     call = AsyncToSync.__call__
 
@@ -81,11 +110,43 @@ async def test_a_request_goes_from_middleware_to_view_without_leaving_its_thread
 
 
 @pytest.mark.asyncio
-async def test_middleware_still_turns_a_view_error_into_its_answer(settings):
-    settings.ROOT_URLCONF = __name__
-    settings.ALLOWED_HOSTS = ["localhost"]
+async def test_middleware_still_turns_a_view_error_into_its_answer(test_urls):
 
-    status, body = await get(SyncChainASGIHandler(), "/api/down/")
+    status, body = await get(ASGIHandler(), "/api/down/")
 
     assert status == 503
     assert b"database_unavailable" in body
+
+
+@pytest.mark.asyncio
+async def test_requests_one_after_another_reuse_one_thread(test_urls):
+    handler = ASGIHandler()
+
+    for _ in range(3):
+        assert await get(handler, "/thread/") == (200, b"recorded")
+
+    assert len(set(threads)) == 1
+
+
+async def three_at_once(handler: ASGIHandler) -> list[threading.Thread]:
+    threads.clear()
+    answers = await asyncio.gather(*(get(handler, "/together/") for _ in range(3)))
+    assert answers == [(200, b"recorded")] * 3
+    return list(threads)
+
+
+@pytest.mark.asyncio
+async def test_requests_at_the_same_time_each_get_a_thread(test_urls):
+    assert len(set(await three_at_once(ASGIHandler()))) == 3
+
+
+@pytest.mark.asyncio
+async def test_threads_beyond_the_idle_limit_are_let_go(test_urls, monkeypatch):
+    monkeypatch.setattr(asgi, "MAX_IDLE_THREADS", 1)
+    handler = ASGIHandler()
+
+    first = await three_at_once(handler)
+    second = await three_at_once(handler)
+
+    assert len(set(first) & set(second)) == 1
+    assert sum(thread.is_alive() for thread in set(first) - set(second)) == 0
