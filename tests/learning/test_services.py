@@ -2,9 +2,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from educa.learning.models import Enrollment
-from educa.learning.permissions import can_view_contents
+from educa.learning.permissions import can_view_contents, is_enrolled
 from educa.learning.selectors import enrolled_courses
 from educa.learning.services import enroll, unenroll
+from tests.factories import CourseFactory, EnrollmentFactory
 
 
 def test_enrolling_twice_keeps_one_enrollment(student, course):
@@ -46,3 +47,15 @@ def test_contents_visible_to_owner_and_enrolled_only(
     assert not can_view_contents(student, course)
     assert not can_view_contents(other_instructor, course)
     assert not can_view_contents(AnonymousUser(), course)
+
+
+def test_an_enrollment_counts_only_for_its_own_student_and_course(
+    course, student, django_assert_num_queries
+):
+    elsewhere = CourseFactory()
+    EnrollmentFactory(student=student, course=elsewhere)
+    EnrollmentFactory(course=course)  # someone else
+
+    with django_assert_num_queries(2):
+        assert is_enrolled(student, elsewhere)
+        assert not is_enrolled(student, course)
