@@ -58,9 +58,8 @@ ENV = {
     "THROTTLE_ANON_RATE": "100000000/min",
     "THROTTLE_USER_RATE": "100000000/min",
     "THROTTLE_AUTH_RATE": "100000000/min",
-    # Under ASGI every request runs in a thread of its own: persistent
-    # connections would pile up one per request until PostgreSQL refuses
-    # more, and opening one per request costs ~10 ms. A shared pool instead.
+    # As prod-local and compose run it: opening a connection per request
+    # costs ~10 ms, and kept ones would be one per request thread.
     "DATABASE_POOL_SIZE": "8",
     "LOG_LEVEL": "WARNING",
     "PYTHONPATH": str(REPO),
