@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from asgiref.sync import AsyncToSync
+from channels.testing import HttpCommunicator
 from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -54,33 +55,12 @@ def test_urls(settings):
 
 
 async def get(handler: DjangoASGIHandler, path: str) -> tuple[int, bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"localhost")],
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 8000),
-    }
-    messages = [{"type": "http.request", "body": b"", "more_body": False}]
-    sent = []
-
-    async def receive():
-        if not messages:
-            await asyncio.Event().wait()  # the client stays connected
-        return messages.pop()
-
-    async def send(message):
-        sent.append(message)
-
-    await handler(scope, receive, send)
-    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+    communicator = HttpCommunicator(
+        handler, "GET", path, headers=[(b"host", b"localhost")]
+    )
+    response = await communicator.get_response(timeout=5)
+    await communicator.wait()  # the handler has closed the response
+    return response["status"], response["body"]
 
 
 @pytest.mark.asyncio
