@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer JWT first; the browsable API uses the session; seed clients
         # send HTTP Basic (which pays a password hash on every request).
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "educa.accounts.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],

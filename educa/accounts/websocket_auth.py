@@ -16,10 +16,10 @@ from channels.security.websocket import WebsocketDenier
 from channels.sessions import CookieMiddleware
 from django.conf import settings
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
+from educa.accounts.authentication import JWTAuthentication
 from educa.accounts.models import User
 
 

@@ -17,8 +17,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from educa.accounts.authentication import JWTAuthentication
 from educa.courses.models import Course
 from educa.courses.selectors import course_has_upload
 from educa.learning.permissions import can_view_contents
