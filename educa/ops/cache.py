@@ -22,6 +22,7 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
 from redis import RedisError
+from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 _clients: dict[tuple[tuple[str, ...], str], RedisCacheClient] = {}
@@ -50,6 +51,14 @@ def _forgiving(
     return call
 
 
+# One command, atomic: a counter never exists without its expiry.
+_INCREMENT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
 def _default(key: str, default: Any = None, *args: Any, **kwargs: Any) -> Any:
     return default
 
@@ -66,6 +75,13 @@ class SharedRedisCacheClient(RedisCacheClient):
                 connection_pool=self._get_connection_pool(write)
             )
         return self._clients[index]
+
+    @cached_property
+    def _increment(self) -> Script:
+        return self.get_client(write=True).register_script(_INCREMENT)
+
+    def increment_counter(self, key: str, timeout: int) -> int:
+        return self._increment(keys=[key], args=[timeout])
 
 
 class ResilientRedisCache(RedisCache):
@@ -95,19 +111,15 @@ class ResilientRedisCache(RedisCache):
     decr = _forgiving(RedisCache.decr, lambda *args, **kwargs: None)
 
     def increment_counter(self, key: str, timeout: int) -> int:
-        key = self.make_and_validate_key(key)
-        with self._cache.get_client(write=True).pipeline() as pipe:
-            pipe.set(key, 0, ex=timeout, nx=True)
-            pipe.incr(key)
-            return pipe.execute()[1]
+        return self._cache.increment_counter(self.make_and_validate_key(key), timeout)
 
     increment_counter = _forgiving(increment_counter, lambda *args, **kwargs: None)
 
 
 def increment_counter(cache: BaseCache, key: str, timeout: int) -> int | None:
     """Add one to the counter `key`, created to expire after `timeout` seconds,
-    and return it (None while Redis is unreachable). One round trip on Redis,
-    where Django's add() and incr() take three."""
+    and return it (None while Redis is unreachable). One command on Redis,
+    where Django's add() and incr() take three round trips."""
     if hasattr(cache, "increment_counter"):  # also through django's cache proxy
         return cache.increment_counter(key, timeout)
     cache.add(key, 0, timeout)
