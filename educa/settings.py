@@ -315,6 +315,8 @@ if (
         "timeout": 5,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, but its pool checks connections without a round trip.
+    DATABASES["default"]["ENGINE"] = "educa.ops.postgresql"
 # How many HTTP requests a worker runs at once; the rest queue in arrival
 # order (educa/ops/concurrency.py). 0: no bound, as in development, where
 # Django streams media files itself and a slow download would hold a slot.
