@@ -21,6 +21,8 @@ router.register("modules", modules.ModuleViewSet, basename="module")
 router.register("contents", modules.ContentViewSet, basename="content")
 
 urlpatterns = [
+    # First: the catalog, contents and authoring routes take most requests.
+    path("", include(router.urls)),
     path("token/", accounts.TokenObtainPairView.as_view(), name="token_obtain_pair"),
     path("token/refresh/", accounts.TokenRefreshView.as_view(), name="token_refresh"),
     path(
@@ -65,7 +67,6 @@ urlpatterns = [
     path("register/", accounts.RegisterView.as_view(), name="register"),
     path("me/", accounts.MeView.as_view(), name="me"),
     path("me/courses/", learning.MyCoursesView.as_view(), name="my-courses"),
-    path("", include(router.urls)),
     # Last: ids the routes do not match (`1.5`, `a/b`) get a JSON 404, not
     # Django's HTML page. Paths without the trailing slash still redirect.
     re_path(r"^(?P<path>.*)/$", not_found),
