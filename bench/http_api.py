@@ -4,7 +4,8 @@
 
 Creates (once) and seeds the `educa_bench` PostgreSQL database, uses Redis
 database 6, starts one uvicorn worker with production settings (DEBUG off),
-then drives each target with `wrk` (32 keep-alive connections) for each round:
+then drives each target with `wrk` (32 keep-alive connections) for each round,
+plain Django before and after each endpoint (ROUND):
 
 - `raw`: a bare ASGI app returning a fixed 1 KB JSON (the ceiling);
 - `django`: a plain Django view returning the same JSON, no database (the floor
@@ -13,8 +14,8 @@ then drives each target with `wrk` (32 keep-alive connections) for each round:
 - `contents-bearer` / `contents-basic`: `GET /api/courses/{id}/contents/` as an
   enrolled student with a JWT, and with HTTP Basic.
 
-Prints one row per target and round, with requests/s as a fraction of the
-plain-Django reference measured in the same round. See bench/README.md.
+Prints one row per run, with requests/s as a fraction of the plain-Django
+runs just before and after it. See bench/README.md.
 """
 
 import argparse
@@ -41,6 +42,17 @@ PASSWORD = "bench-password-2026"
 COURSES, MODULES, CONTENTS, STUDENTS, ENROLLMENTS = 200, 8, 6, 1000, 5
 KINDS = ("text", "video", "image", "file", "text", "video")
 CONNECTIONS = 32
+# Each round, in order: plain Django runs on both sides of each endpoint whose
+# ratio matters (see plain_django_around). Basic auth's ratio is only shown.
+ROUND = (
+    "raw",
+    "django",
+    "courses",
+    "django",
+    "contents-bearer",
+    "django",
+    "contents-basic",
+)
 
 ENV = {
     **os.environ,
@@ -237,6 +249,20 @@ def wait_until_idle(pid: int) -> None:
             return
 
 
+def plain_django_around(measured: list[tuple[str, dict]], index: int) -> float:
+    """The plain-Django req/s measured just before and just after target `index`
+    (their mean), or at `index` itself for a plain-Django run.
+
+    The machine's speed drifts by up to a third within minutes; a reference
+    taken on both sides of each endpoint shares its drift.
+    """
+    if measured[index][0] == "django":
+        return measured[index][1]["rps"]
+    before = [r["rps"] for name, r in measured[:index] if name == "django"][-1:]
+    after = [r["rps"] for name, r in measured[index + 1 :] if name == "django"][:1]
+    return sum(before + after) / len(before + after)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=20)
@@ -257,13 +283,13 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    targets = [
-        ("raw", "/bench/raw/", None),
-        ("django", "/bench/django/", None),
-        ("courses", "/api/courses/", None),
-        ("contents-bearer", f"/api/courses/{course_id}/contents/", bearer),
-        ("contents-basic", f"/api/courses/{course_id}/contents/", basic),
-    ]
+    targets = {
+        "raw": ("/bench/raw/", None),
+        "django": ("/bench/django/", None),
+        "courses": ("/api/courses/", None),
+        "contents-bearer": (f"/api/courses/{course_id}/contents/", bearer),
+        "contents-basic": (f"/api/courses/{course_id}/contents/", basic),
+    }
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "uvicorn", "bench.reference:application"),
@@ -275,7 +301,7 @@ def main() -> None:
     )
     try:
         wait_for_http(f"{base}/bench/raw/", server)
-        for name, path, header in targets:
+        for name, (path, header) in targets.items():
             request = urllib.request.Request(base + path)
             if header:
                 request.add_header("Authorization", header)
@@ -289,15 +315,16 @@ def main() -> None:
         )
         print("|---|---|---:|---:|---:|---:|---:|")
         for round_number in range(1, options.rounds + 1):
-            results = {}
-            for name, path, header in targets:
-                results[name] = wrk(base + path, options.duration, header)
+            measured = []
+            for name in ROUND:
+                path, header = targets[name]
+                measured.append((name, wrk(base + path, options.duration, header)))
                 wait_until_idle(server.pid)
-            floor = results["django"]["rps"]
-            for name, result in results.items():
+            for index, (name, result) in enumerate(measured):
+                ratio = result["rps"] / plain_django_around(measured, index)
                 print(
                     f"| {round_number} | {name} | {result['rps']:.1f} | "
-                    f"{result['rps'] / floor:.2f} | {result['p50']:.0f} | "
+                    f"{ratio:.2f} | {result['p50']:.0f} | "
                     f"{result['p99']:.0f} | {result['non2xx']}"
                     + (
                         f" (+{result['timeouts']} timeouts)"
