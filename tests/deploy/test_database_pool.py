@@ -1,5 +1,7 @@
 """The pool lends a quiet connection as it is and checks one the server spoke on."""
 
+import os
+import resource
 import time
 
 import psycopg
@@ -14,16 +16,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def pool():
+    pool = _pool()
+    yield pool
+    pool.close()
+
+
+def _pool() -> ConnectionPool:
     params = connection.get_connection_params()
-    pool = ConnectionPool(
+    return ConnectionPool(
         kwargs={**params, "autocommit": True},
         min_size=1,
         max_size=1,
         check=check_pooled_connection,
         open=True,
     )
-    yield pool
-    pool.close()
 
 
 def _last_query_of(pid: int) -> str:
@@ -73,3 +79,28 @@ def test_a_closed_connection_is_refused():
 
     with pytest.raises(psycopg.OperationalError):
         check_pooled_connection(closed)
+
+
+@pytest.fixture
+def descriptors_past_1024():
+    """Enough open pipes that the next socket's descriptor is above 1024."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    pipes = [os.pipe() for _ in range(600)]
+    yield
+    for reader, writer in pipes:
+        os.close(reader)
+        os.close(writer)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_connection_past_descriptor_1024_is_checked_too(descriptors_past_1024):
+    pool = _pool()
+    try:
+        with pool.connection() as lent:
+            assert lent.fileno() > 1024
+            pid = lent.info.backend_pid
+        with pool.connection() as lent_again:
+            assert lent_again.info.backend_pid == pid
+    finally:
+        pool.close()

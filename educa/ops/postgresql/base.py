@@ -25,8 +25,11 @@ def check_pooled_connection(connection: Connection) -> None:
     """Return quietly if `connection` may be lent; raise if it may not."""
     if connection.closed or connection.pgconn.status != ConnStatus.OK:
         raise OperationalError("the connection is closed")
-    readable, _, _ = select.select([connection.fileno()], [], [], 0)
-    if readable:
+    # poll(), not select(): a worker holding many sockets gets descriptors
+    # past select()'s limit of 1024.
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN)
+    if poller.poll(0):
         ConnectionPool.check_connection(connection)
 
 
