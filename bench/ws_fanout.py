@@ -311,7 +311,7 @@ async def main() -> None:
             f"R={receivers:4} educa/ceiling delivered/s ratio: "
             f"median {statistics.median(ratios):.2f} of {each}"
         )
-    for kind in ("educa", "ceiling"):
+    for kind in ("educa", "ceiling") if args.idle else ():  # --idle 0: skip it
         addresses = urls(kind, args.port, course_id, tokens[: args.idle + 10])
         per_connection = await idle_memory(kind, args.port, addresses)
         print(
