@@ -51,16 +51,16 @@ def _forgiving(
     return call
 
 
+def _default(key: str, default: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return default
+
+
 # One command, atomic: a counter never exists without its expiry.
 _INCREMENT = """
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
-
-
-def _default(key: str, default: Any = None, *args: Any, **kwargs: Any) -> Any:
-    return default
 
 
 class SharedRedisCacheClient(RedisCacheClient):

@@ -30,29 +30,28 @@ def test_a_remembered_token_is_refused_once_it_expires(student):
     assert expired.json()["code"] == "token_not_valid"
 
 
-def test_a_remembered_token_of_a_deactivated_user_is_refused(student):
+def _deactivate(user) -> None:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+@pytest.mark.parametrize(
+    ("lock_out", "code"),
+    [(_deactivate, "user_inactive"), (lambda user: user.delete(), "user_not_found")],
+    ids=["deactivated", "deleted"],
+)
+def test_a_remembered_token_of_a_user_locked_out_since_is_refused(
+    student, lock_out, code
+):
     token = AccessToken.for_user(student)
     accepted = _me(token)
-    student.is_active = False
-    student.save(update_fields=["is_active"])
+    lock_out(student)
 
     refused = _me(token)
 
     assert accepted.status_code == 200
     assert refused.status_code == 401
-    assert refused.json()["code"] == "user_inactive"
-
-
-def test_a_remembered_token_of_a_deleted_user_is_refused(student):
-    token = AccessToken.for_user(student)
-    accepted = _me(token)
-    student.delete()
-
-    refused = _me(token)
-
-    assert accepted.status_code == 200
-    assert refused.status_code == 401
-    assert refused.json()["code"] == "user_not_found"
+    assert refused.json()["code"] == code
 
 
 def test_a_remembered_signature_does_not_vouch_for_another_payload(student, instructor):
