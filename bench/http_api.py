@@ -110,6 +110,7 @@ def seed() -> None:
     from educa.courses.models import (
         Content,
         Course,
+        Enrollment,
         File,
         Image,
         Module,
@@ -117,7 +118,6 @@ def seed() -> None:
         Text,
         Video,
     )
-    from educa.learning.models import Enrollment
 
     if Course.objects.count() >= COURSES:
         return

@@ -81,8 +81,7 @@ def prepare_database(members: int) -> tuple[int, list[str]]:
     from educa.accounts.services import make_instructor
     from educa.chat.models import Message
     from educa.courses.models import Course, Subject
-    from educa.courses.services import create_course
-    from educa.learning.services import enroll
+    from educa.courses.services import create_course, enroll
 
     owner, _ = User.objects.get_or_create(
         username="bench-owner", defaults={"email": "bench-owner@example.com"}

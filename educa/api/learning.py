@@ -15,10 +15,9 @@ from educa.api.caching import cached_json_response
 from educa.api.courses import CourseSummarySerializer
 from educa.api.modules import ModuleContentsSerializer
 from educa.courses.models import Course
-from educa.courses.selectors import course_with_contents
-from educa.learning.permissions import can_view_contents_of
-from educa.learning.selectors import enrolled_courses
-from educa.learning.services import enroll, unenroll
+from educa.courses.permissions import can_view_contents_of
+from educa.courses.selectors import course_with_contents, enrolled_courses
+from educa.courses.services import enroll, unenroll
 
 
 class EnrollmentSerializer(serializers.Serializer):

@@ -59,5 +59,7 @@ class ReadNotificationsView(APIView):
     def post(self, request: Request) -> Response:
         payload = ReadNotificationsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        unread = mark_notifications_read(user=request.user, **payload.validated_data)
+        unread = mark_notifications_read(
+            user_id=request.user.pk, **payload.validated_data
+        )
         return Response({"unread": unread})

@@ -6,6 +6,7 @@ from educa.courses.caching import invalidate_catalog
 from educa.courses.models import (
     Content,
     Course,
+    Enrollment,
     File,
     Image,
     Module,
@@ -81,3 +82,12 @@ class ItemAdmin(CatalogAdmin):
     list_select_related = ("course", "owner")
     search_fields = ("title", "course__title")
     raw_id_fields = ("owner", "course")
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(CatalogAdmin):
+    list_display = ("student", "course", "enrolled_at")
+    list_filter = ("course__subject", "enrolled_at")
+    search_fields = ("student__username", "student__email", "course__title")
+    list_select_related = ("student", "course")
+    raw_id_fields = ("student", "course")

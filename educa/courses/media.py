@@ -20,8 +20,8 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from educa.accounts.authentication import JWTAuthentication
 from educa.courses.models import Course
+from educa.courses.permissions import can_view_contents
 from educa.courses.selectors import course_has_upload
-from educa.learning.permissions import can_view_contents
 
 # What upload_to generates: 32 hex digits and a short lower-case extension.
 _UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}(\.[a-z0-9]{1,15})?$")

@@ -45,7 +45,7 @@ class Course(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     students = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
-        through="learning.Enrollment",
+        through="courses.Enrollment",
         related_name="courses_joined",
         blank=True,
     )
@@ -64,6 +64,34 @@ class Course(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("course_detail", args=[self.slug])
+
+
+class Enrollment(models.Model):
+    """A student taking a course: the through model of `Course.students`."""
+
+    course = models.ForeignKey(
+        Course, related_name="enrollments", on_delete=models.CASCADE
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="enrollments", on_delete=models.CASCADE
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Created by the learning app, which owned enrollments before courses
+        # did (who takes a course is what catalog, chat and learning ask).
+        db_table = "learning_enrollment"
+        ordering = ["-enrolled_at"]
+        constraints = [
+            # Leading with the student makes "my courses" an index scan;
+            # the course side has its own foreign-key index.
+            models.UniqueConstraint(
+                fields=["student", "course"], name="enrollment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.course}"
 
 
 class Module(models.Model):

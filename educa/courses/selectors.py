@@ -21,6 +21,7 @@ from educa.accounts.models import User
 from educa.courses.models import (
     Content,
     Course,
+    Enrollment,
     File,
     Image,
     Module,
@@ -28,7 +29,6 @@ from educa.courses.models import (
     Text,
     Video,
 )
-from educa.learning.models import Enrollment
 
 
 def _count_of(model, field: str) -> Coalesce:
@@ -159,4 +159,19 @@ def course_has_upload(course: Course, name: str) -> bool:
     return (
         Image.objects.filter(course=course, file=name).exists()
         or File.objects.filter(course=course, file=name).exists()
+    )
+
+
+def enrolled_courses(student: User) -> QuerySet[Course]:
+    """The student's courses, newest enrollment first."""
+    return (
+        catalog_courses()
+        .filter(enrollments__student=student)
+        .order_by("-enrollments__enrolled_at")
+    )
+
+
+def enrolled_student_ids(course: Course) -> list[int]:
+    return list(
+        Enrollment.objects.filter(course=course).values_list("student_id", flat=True)
     )

@@ -8,19 +8,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from educa.accounts.models import User
-from educa.chat.services import open_course_room
 from educa.courses.caching import invalidate_catalog
 from educa.courses.models import (
     CONTENT_KINDS,
     Content,
     Course,
+    Enrollment,
     ItemBase,
     Module,
     Subject,
 )
 from educa.courses.ordering import rewrite_order
-from educa.courses.permissions import can_author_courses, can_edit_course
-from educa.realtime.services import announce_new_content
+from educa.courses.permissions import (
+    can_author_courses,
+    can_edit_course,
+    can_enroll,
+)
+from educa.courses.selectors import enrolled_student_ids
+from educa.realtime.notify import notify_user, notify_users, push_to_user
 
 
 def _change(instance, fields: dict[str, Any], editable: set[str], *also: str) -> None:
@@ -50,7 +55,6 @@ def create_course(
     course.full_clean()
     course.save()
     invalidate_catalog()
-    open_course_room(course=course)
     return course
 
 
@@ -135,7 +139,7 @@ def add_content(
     item.save()
     content = Content.objects.create(module=module, item=item)
     invalidate_catalog()
-    announce_new_content(content=content)
+    _announce_new_content(content)
     return content
 
 
@@ -197,3 +201,64 @@ def edit_modules(
         update_module(module=module, by=by, **fields)
     for fields in added:
         add_module(course=course, by=by, **fields)
+
+
+def _announce_new_content(content: Content) -> None:
+    """Tell the course's students that a module gained a content."""
+    module = content.module
+    course = module.course
+    notify_users(
+        enrolled_student_ids(course),
+        {
+            "type": "course.content_added",
+            "course_id": course.pk,
+            "course_title": course.title,
+            "module_id": module.pk,
+            "content_id": content.pk,
+            "title": content.item.title,
+        },
+    )
+
+
+def _enrollment_event(kind: str, course: Course, student: User) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "course_id": course.pk,
+        "course_title": course.title,
+        "student_id": student.pk,
+        "student": student.name,
+    }
+
+
+@transaction.atomic
+def enroll(*, student: User, course: Course) -> Enrollment:
+    """Enroll `student` in `course`; enrolling again returns the existing
+    enrollment. The instructor hears of a new student."""
+    if not can_enroll(student, course):
+        raise PermissionDenied("An instructor cannot enroll in their own course.")
+    enrollment, created = Enrollment.objects.get_or_create(
+        student=student, course=course
+    )
+    if created:  # the course pages show how many students it has
+        invalidate_catalog()
+        notify_user(
+            course.owner_id, _enrollment_event("enrollment.created", course, student)
+        )
+    return enrollment
+
+
+@transaction.atomic
+def unenroll(*, student: User, course: Course) -> bool:
+    """Remove the enrollment; True if there was one.
+
+    The student's open sockets hear `access_changed` and check again what
+    they may still see (the course's chat room closes with 4403).
+    """
+    deleted, _ = Enrollment.objects.filter(student=student, course=course).delete()
+    if deleted:
+        invalidate_catalog()
+        push_to_user(student.pk, {"type": "access_changed", "course_id": course.pk})
+        notify_user(
+            course.owner_id, _enrollment_event("enrollment.deleted", course, student)
+        )
+    return deleted > 0

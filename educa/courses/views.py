@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from educa.courses.caching import catalog_page, course_page
 from educa.courses.models import Subject
-from educa.courses.permissions import can_edit_course
-from educa.learning.permissions import can_enroll, is_enrolled
+from educa.courses.permissions import can_edit_course, can_enroll, is_enrolled
 
 
 def course_list(request: HttpRequest, subject: str | None = None) -> HttpResponse:

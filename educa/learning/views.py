@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from educa.courses.models import Course
-from educa.courses.selectors import course_outline, module_contents
-from educa.learning.permissions import can_enroll, can_view_contents
-from educa.learning.selectors import enrolled_courses
-from educa.learning.services import enroll
+from educa.courses.permissions import can_enroll, can_view_contents
+from educa.courses.selectors import course_outline, enrolled_courses, module_contents
+from educa.courses.services import enroll
 
 
 def enroll_course(request: HttpRequest, pk: int) -> HttpResponse:

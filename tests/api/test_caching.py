@@ -1,7 +1,6 @@
 """Cached catalog and contents answers follow every write made through the services."""
 
-from educa.courses.services import add_content, update_course
-from educa.learning.services import enroll
+from educa.courses.services import add_content, enroll, update_course
 from tests.factories import CourseFactory, ModuleFactory
 
 

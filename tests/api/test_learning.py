@@ -5,7 +5,7 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
-from educa.learning.models import Enrollment
+from educa.courses.models import Enrollment
 from tests.factories import (
     PASSWORD,
     CourseFactory,

@@ -2,8 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from educa.accounts.models import User
-from educa.courses.models import Content, Course
-from educa.learning.models import Enrollment
+from educa.courses.models import Content, Course, Enrollment
 
 
 def _counts() -> tuple[int, int, int, int]:

@@ -5,8 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from educa.courses.caching import COURSES_PER_PAGE, course_page
-from educa.courses.services import add_module, update_course
-from educa.learning.services import enroll
+from educa.courses.services import add_module, enroll, update_course
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from educa.learning.services import enroll
+from educa.courses.services import enroll
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD, EnrollmentFactory
 

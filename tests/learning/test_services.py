@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from educa.learning.models import Enrollment
-from educa.learning.permissions import can_view_contents, is_enrolled
-from educa.learning.selectors import enrolled_courses
-from educa.learning.services import enroll, unenroll
+from educa.courses.models import Enrollment
+from educa.courses.permissions import can_view_contents, is_enrolled
+from educa.courses.selectors import enrolled_courses
+from educa.courses.services import enroll, unenroll
 from tests.factories import CourseFactory, EnrollmentFactory
 
 

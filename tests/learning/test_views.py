@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from educa.learning.models import Enrollment
+from educa.courses.models import Enrollment
 from tests.factories import CourseFactory, EnrollmentFactory, ModuleFactory, add_content
 from tests.roles import sign_in
 

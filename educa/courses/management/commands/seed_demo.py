@@ -13,8 +13,7 @@ from PIL import ImageDraw
 from educa.accounts.models import User
 from educa.accounts.services import make_instructor, register_student
 from educa.courses.models import Course, Module, Subject
-from educa.courses.services import add_content, add_module, create_course
-from educa.learning.services import enroll
+from educa.courses.services import add_content, add_module, create_course, enroll
 
 DEMO_PASSWORD = "educa-demo-2026"  # noqa: S105 - published on purpose, DEBUG only
 INSTRUCTORS = [("ada", "Ada Lovelace"), ("alan", "Alan Turing")]
