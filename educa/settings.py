@@ -134,39 +134,14 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    # pubsub (default): one PUBLISH per group message, fanned out inside each
-    # worker (measured faster, bench/README.md); core: Redis lists per channel.
-    # Pub/sub channels ignore the Redis database number, so the prefix keeps
-    # deployments (and test runs) that share a server apart.
-    if env.str("CHANNEL_LAYER", default="pubsub") == "pubsub":
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {
-                    "hosts": [REDIS_URL],
-                    "prefix": env.str(
-                        "CHANNEL_PREFIX",
-                        default=f"educa.{urlsplit(REDIS_URL).path.strip('/') or 0}",
-                    ),
-                },
-            }
-        }
-    else:
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {
-                    "hosts": [REDIS_URL],
-                    "prefix": env.str("CHANNEL_PREFIX", default="educa"),
-                    # How far a slow socket may fall behind before the layer
-                    # drops its frames (channels_redis defaults to 100).
-                    "capacity": env.int("CHANNEL_CAPACITY", default=1000),
-                },
-            }
-        }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Live events (educa/realtime/fanout.py) are Redis pub/sub channels named
+# "<CHANNEL_PREFIX>:<group>". Pub/sub ignores the Redis database number, so
+# the prefix keeps deployments (and test runs) that share a server apart.
+CHANNEL_PREFIX = env.str(
+    "CHANNEL_PREFIX", default=f"educa.{urlsplit(REDIS_URL).path.strip('/') or 0}"
+)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -6,11 +6,11 @@ from PIL import Image as PillowImage
 
 from educa.accounts.models import User
 from educa.accounts.services import ensure_instructors_group
-from educa.chat.models import Membership
 from educa.chat.services import open_course_room
 from educa.courses.models import (
     Content,
     Course,
+    Enrollment,
     File,
     Image,
     Module,
@@ -18,7 +18,6 @@ from educa.courses.models import (
     Text,
     Video,
 )
-from educa.learning.models import Enrollment
 
 PASSWORD = "correct-horse-battery"
 
@@ -73,7 +72,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def chat_room(self, create, extracted, **kwargs):
-        # As create_course does: every course has its room, owner inside.
+        # The room its people's first visit would open, ready for tests.
         if create:
             open_course_room(course=self)
 
@@ -90,18 +89,9 @@ class ModuleFactory(factory.django.DjangoModelFactory):
 class EnrollmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enrollment
-        skip_postgeneration_save = True
 
     course = factory.SubFactory(CourseFactory)
     student = factory.SubFactory(StudentFactory)
-
-    @factory.post_generation
-    def chat_membership(self, create, extracted, **kwargs):
-        # As enroll does (without notifying the instructor).
-        if create:
-            Membership.objects.get_or_create(
-                room=open_course_room(course=self.course), user=self.student
-            )
 
 
 class _ItemFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from educa.accounts.models import INSTRUCTORS_GROUP, User
+from educa.realtime.consumers import ACCESS_REVOKED
+from educa.realtime.notify import push_to_user
 
 # Instructors author courses: they may manage every course-domain model.
 INSTRUCTOR_MODELS = ("course", "module", "content", "text", "file", "image", "video")
@@ -48,4 +50,15 @@ def update_profile(*, user: User, **fields: Any) -> User:
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
     user.save(update_fields=[*fields])
+    return user
+
+
+@transaction.atomic
+def deactivate_user(*, user: User) -> User:
+    """Lock `user` out: no new sign-in, token or socket, and every socket
+    they hold, on every worker, closes (4403) once this commits."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    push_to_user(user.pk, {"type": ACCESS_REVOKED})
     return user

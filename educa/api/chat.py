@@ -1,8 +1,7 @@
 """REST transport for chat: rooms, history, direct rooms, read markers, files."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -13,17 +12,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from educa.accounts.models import User
+from educa.chat.access import room_for
 from educa.chat.attachments import attachment_for, upload_attachment
 from educa.chat.models import Room
+from educa.chat.routing import room_socket_path
 from educa.chat.selectors import (
     HISTORY_LIMIT,
     MAX_HISTORY_LIMIT,
-    membership_in,
+    attachment_frame,
     message_frame,
     room_history,
+    room_title,
     rooms_for_user,
 )
-from educa.chat.services import mark_read, open_direct_room
+from educa.chat.services import NO_SUCH_PERSON, mark_read, open_direct_room
 
 
 class LastMessageSerializer(serializers.Serializer):
@@ -54,11 +56,7 @@ class RoomSerializer(serializers.ModelSerializer):
         ]
 
     def get_title(self, room: Room) -> str:
-        if room.kind == Room.Kind.COURSE:
-            return room.course.title
-        if room.kind == Room.Kind.DIRECT:
-            return room.other_display_name or room.other_username or ""
-        return room.title
+        return room_title(room)
 
     @extend_schema_field(LastMessageSerializer(allow_null=True))
     def get_last_message(self, room: Room) -> dict | None:
@@ -67,7 +65,7 @@ class RoomSerializer(serializers.ModelSerializer):
         return LastMessageSerializer(room).data
 
     def get_socket(self, room: Room) -> str:
-        return f"/ws/chat/{room.pk}/"
+        return room_socket_path(room.pk)
 
 
 class RoomListView(ListAPIView):
@@ -80,11 +78,12 @@ class RoomListView(ListAPIView):
         return rooms_for_user(self.request.user)
 
 
-def _member_room_id(user: User, room_id: int) -> int:
-    get_object_or_404(Room.objects.only("pk"), pk=room_id)
-    if membership_in(user.pk, room_id) is None:
-        raise PermissionDenied("You are not a member of this room.")
-    return room_id
+def _room(user: User, room_id: int) -> Room:
+    """The room, for its people: 404 when there is none, 403 for others."""
+    try:
+        return room_for(user, room_id=room_id)
+    except Room.DoesNotExist:
+        raise Http404("No such room.") from None
 
 
 class HistoryQuerySerializer(serializers.Serializer):
@@ -128,8 +127,8 @@ class RoomMessagesView(APIView):
     def get(self, request: Request, room_id: int) -> Response:
         query = HistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        room_id = _member_room_id(request.user, room_id)
-        messages = room_history(room_id, **query.validated_data)
+        room = _room(request.user, room_id)
+        messages = room_history(room.pk, **query.validated_data)
         return Response({"results": [message_frame(m) for m in messages]})
 
 
@@ -153,8 +152,11 @@ class DirectRoomView(APIView):
             pk=payload.validated_data["user_id"], is_active=True
         ).first()
         if other is None:
-            raise serializers.ValidationError({"user_id": ["No such person."]})
-        room, created = open_direct_room(user=request.user, other=other)
+            raise serializers.ValidationError({"user_id": [NO_SUCH_PERSON]})
+        try:
+            room, created = open_direct_room(user=request.user, other=other)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"user_id": error.messages}) from None
         data = RoomSerializer(rooms_for_user(request.user).get(pk=room.pk)).data
         return Response(
             data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -179,14 +181,16 @@ class RoomReadView(APIView):
     def post(self, request: Request, room_id: int) -> Response:
         payload = ReadRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        get_object_or_404(Room.objects.only("pk"), pk=room_id)
         membership = mark_read(
-            room_id=room_id,
+            room=_room(request.user, room_id),
             user=request.user,
             message_id=payload.validated_data["message_id"],
         )
         return Response(
-            {"room": room_id, "last_read_message_id": membership.last_read_message_id}
+            {
+                "room": membership.room_id,
+                "last_read_message_id": membership.last_read_message_id,
+            }
         )
 
 
@@ -198,7 +202,7 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        return f"/api/chat/attachments/{attachment.pk}/"
+        return attachment_frame(attachment)["url"]
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -217,9 +221,10 @@ class AttachmentUploadView(APIView):
     def post(self, request: Request, room_id: int) -> Response:
         payload = AttachmentUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        get_object_or_404(Room.objects.only("pk"), pk=room_id)
         attachment = upload_attachment(
-            room_id=room_id, user=request.user, file=payload.validated_data["file"]
+            room=_room(request.user, room_id),
+            user=request.user,
+            file=payload.validated_data["file"],
         )
         return Response(
             AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED

@@ -9,18 +9,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from educa.accounts.models import User
-from educa.chat.models import Attachment
-from educa.chat.selectors import membership_in
+from educa.chat.models import Attachment, Room
+from educa.chat.permissions import NOT_ALLOWED, may_use_room
 from educa.courses.models import FILE_EXTENSIONS
 
 
 @transaction.atomic
-def upload_attachment(*, room_id: int, user: User, file: UploadedFile) -> Attachment:
+def upload_attachment(*, room: Room, user: User, file: UploadedFile) -> Attachment:
     """Store `file` for the room; a message claims it by id afterwards."""
-    membership = membership_in(user.pk, room_id)
-    if membership is None:
-        raise PermissionDenied("You are not a member of this room.")
-    if membership.room.is_archived:
+    if not may_use_room(user, room):
+        raise PermissionDenied(NOT_ALLOWED)
+    if room.is_archived:
         raise ValidationError("This room is archived.", code="room_archived")
     name = Path(file.name or "").name[:255]
     extension = Path(name).suffix.lower().lstrip(".")
@@ -35,7 +34,7 @@ def upload_attachment(*, room_id: int, user: User, file: UploadedFile) -> Attach
             f"The file is larger than {limit // 2**20} MB.", code="file_too_large"
         )
     return Attachment.objects.create(
-        room=membership.room,
+        room=room,
         uploader=user,
         file=file,
         name=name,
@@ -46,8 +45,15 @@ def upload_attachment(*, room_id: int, user: User, file: UploadedFile) -> Attach
 
 
 def attachment_for(user: User, attachment_id: int) -> Attachment:
-    """The attachment, if `user` is a member of its room."""
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None or membership_in(user.pk, attachment.room_id) is None:
+    """The attachment, for the people of its room once a message shared it;
+    until then, for its uploader alone."""
+    attachment = (
+        Attachment.objects.select_related("room__course")
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if attachment is None or not may_use_room(user, attachment.room):
         raise PermissionDenied("Only the room's members may download its files.")
+    if attachment.message_id is None and attachment.uploader_id != user.pk:
+        raise PermissionDenied("This file has not been shared yet.")
     return attachment

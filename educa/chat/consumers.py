@@ -1,21 +1,28 @@
 """`ws/chat/room/<course_id>/` and `ws/chat/<room_id>/`: live chat.
 
-Only members get past the handshake. The socket joins its room's hub (the
-worker's one subscription to the room) before it replays the backlog
-(`?after=<message id>`), and skips live messages it already replayed, so a
-reconnecting client misses nothing and sees nothing twice. Every message is
-stored before anyone hears of it.
+Only the room's people get past the handshake (`room_for`). The socket
+subscribes to its room (and its user's stream) before it replays the backlog
+(`?after=<message id>`), holds live events while it replays, and skips live
+messages it already replayed, so a reconnecting client misses nothing and
+sees nothing twice. Every message is stored before anyone hears of it, and a
+room's messages arrive in id order on every worker (chat/services.py).
+
+When the user's access changes (they unenrolled, or were deactivated) their
+stream says so, and the socket checks again: refused, it closes with 4403.
 """
 
-import contextlib
+import logging
+import uuid
 from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 
 from educa.accounts.models import User
-from educa.chat.models import Membership, Message
+from educa.chat.access import room_for
+from educa.chat.models import Message, Room
+from educa.chat.permissions import may_use_room
 from educa.chat.protocol import (
     Ping,
     ProtocolError,
@@ -23,33 +30,30 @@ from educa.chat.protocol import (
     SendMessage,
     Typing,
     ack_frame,
+    member_left_frame,
     parse_client_frame,
 )
-from educa.chat.selectors import (
-    course_room_membership,
-    membership_in,
-    message_frame,
-    messages_after,
-)
+from educa.chat.selectors import message_frame, messages_after
 from educa.chat.services import announce_typing, mark_read, post_message
 from educa.chat.throttling import allow_message
-from educa.realtime import hub
 from educa.realtime.consumers import (
-    CLOSE_FLOOD,
     CLOSE_LAYER_DOWN,
     CLOSE_NOT_MEMBER,
-    LAYER_ERRORS,
     LiveConsumer,
     after_param,
 )
+from educa.realtime.fanout import Event
+from educa.realtime.groups import room_group
 from educa.realtime.presence import mark_absent, mark_present
 
+logger = logging.getLogger(__name__)
 
-def post_as(user: User, room_id: int, frame: SendMessage) -> tuple[Message, bool]:
+
+def post_as(user: User, room: Room, frame: SendMessage) -> tuple[Message, bool]:
     if not allow_message(user.pk):
         raise ValidationError("Too many messages; slow down.", code="rate_limited")
     return post_message(
-        room_id=room_id,
+        room=room,
         sender=user,
         body=frame.body,
         client_id=frame.client_id,
@@ -66,91 +70,93 @@ def validation_code(error: ValidationError) -> str:
 
 
 class ChatConsumer(LiveConsumer):
+    room: Room | None = None
     present = False
-    in_hub = False
-    # Room events the hub handed over while this socket replays its backlog
-    # or answers its own frame, sent right after; None: they go straight out.
+    replayed_up_to = 0
+    # Room events handed over while this socket replays its backlog or
+    # answers its own frame, sent right after; None: they go straight out.
     held: deque | None = None
 
     async def connect(self) -> None:
         user = self.scope["user"]
-        membership = None
-        if user.is_authenticated:
-            membership = await database_sync_to_async(self.find_membership)(user)
         try:
             after = after_param(self.scope)
-        except ValueError:
-            membership = None
-        if membership is None:
+            self.room = await database_sync_to_async(self.find_room)(user)
+        except (ValueError, ObjectDoesNotExist, PermissionDenied):
             await self.close()  # before accept: the handshake is refused
             return
         self.user = user
-        self.room_id = membership.room_id
-        self.replayed_up_to = 0
+        self.socket_id = uuid.uuid4().hex
         self.held = deque()
-        self.in_hub = True
-        await hub.join(self.room_id, self)
         await self.start()
-        await self.presence(announce=True)
+        try:
+            await self.listen(room_group(self.room.pk))
+            await self.presence(announce=True)
+        except Exception:
+            logger.warning("live feed unreachable at connect", exc_info=True)
+            await self.close(code=CLOSE_LAYER_DOWN)
+            return
         while after is not None:
-            frames = await database_sync_to_async(replay_batch)(self.room_id, after)
+            frames = await database_sync_to_async(replay_batch)(self.room.pk, after)
             for frame in frames:
                 await self.send_json(frame)
             after = frames[-1]["id"] if frames else None
             self.replayed_up_to = after or self.replayed_up_to
         await self.release()
 
-    async def deliver(self, event: dict[str, Any]) -> None:
-        """A room event from the hub."""
+    def find_room(self, user: User) -> Room:
+        kwargs = self.scope["url_route"]["kwargs"]
+        if "course_id" in kwargs:
+            return room_for(user, course_id=int(kwargs["course_id"]))
+        return room_for(user, room_id=int(kwargs["room_id"]))
+
+    async def deliver(self, event: Event) -> None:
         if self.held is None:
-            await self.pass_on(event)
+            await super().deliver(event)
         else:
             self.held.append(event)
 
     async def release(self) -> None:
         while self.held:
-            await self.pass_on(self.held.popleft())
+            await super().deliver(self.held.popleft())
         self.held = None
-
-    async def layer_failed(self) -> None:
-        await self.close(code=CLOSE_LAYER_DOWN)
 
     async def presence(self, *, announce: bool) -> None:
         self.present = True
         await mark_present(
-            self.room_id,
+            self.room.pk,
             self.user.pk,
             self.user.username,
-            self.channel_name,
+            self.socket_id,
             announce=announce,
         )
 
-    async def heartbeat(self, event: dict[str, Any]) -> None:
-        await super().heartbeat(event)
+    async def heartbeat(self) -> None:
+        await super().heartbeat()
         await self.presence(announce=False)
 
+    async def access_changed(self, frame: dict[str, Any]) -> None:
+        if self.room.course_id is None or frame.get("course_id") != self.room.course_id:
+            return
+        if not await database_sync_to_async(may_use_room)(self.user, self.room):
+            await self.refuse()
+
+    async def refuse(self) -> None:
+        await self.send_json(member_left_frame(self.room.pk, self.user.pk))
+        await self.close(code=CLOSE_NOT_MEMBER)
+
     async def leave(self) -> None:
-        if self.in_hub:
-            self.in_hub = False
-            await hub.leave(self.room_id, self)
+        await super().leave()
         if self.present:
             self.present = False
-            with contextlib.suppress(*LAYER_ERRORS):
+            try:
                 await mark_absent(
-                    self.room_id, self.user.pk, self.user.username, self.channel_name
+                    self.room.pk, self.user.pk, self.user.username, self.socket_id
                 )
-        await super().leave()
+            except Exception:
+                logger.debug("could not mark a socket absent", exc_info=True)
 
-    def find_membership(self, user: User) -> Membership | None:
-        kwargs = self.scope["url_route"]["kwargs"]
-        if "course_id" in kwargs:
-            return course_room_membership(user.pk, int(kwargs["course_id"]))
-        return membership_in(user.pk, int(kwargs["room_id"]))
-
-    async def receive(self, text_data: str | None = None, bytes_data=None) -> None:
-        if self.flooding():
-            await self.close(code=CLOSE_FLOOD)
-            return
+    async def receive_frame(self, text_data: str | None) -> None:
         try:
             frame = parse_client_frame(text_data)
         except ProtocolError as error:
@@ -169,28 +175,29 @@ class ChatConsumer(LiveConsumer):
             self.held = deque()  # the ack goes out before the room's copy
             try:
                 message, created = await database_sync_to_async(post_as)(
-                    self.user, self.room_id, frame
+                    self.user, self.room, frame
                 )
                 await self.send_json(ack_frame(message, duplicate=not created))
             finally:
                 await self.release()
         elif isinstance(frame, Read):
             await database_sync_to_async(mark_read)(
-                room_id=self.room_id, user=self.user, message_id=frame.message_id
+                room=self.room, user=self.user, message_id=frame.message_id
             )
         elif isinstance(frame, Typing):
             await database_sync_to_async(announce_typing)(
-                room_id=self.room_id, user=self.user
+                room=self.room, user=self.user
             )
         else:
             await self.send_json({"type": "pong"})
 
-    async def pass_on(self, event: dict[str, Any]) -> None:
-        kind, own = event["kind"], event["user_id"] == self.user.pk
-        if kind == "chat_message" and event["id"] <= self.replayed_up_to:
+    async def pass_on(self, event: Event) -> None:
+        frame = event.frame
+        kind, own = frame.get("type"), frame.get("user_id") == self.user.pk
+        if kind == "chat_message" and frame["id"] <= self.replayed_up_to:
             return
         if kind == "typing" and own:
             return
-        await self.relay(event)
-        if kind == "member_left" and own:
-            await self.close(code=CLOSE_NOT_MEMBER)
+        if kind == "room_archived":
+            self.room.status = Room.Status.ARCHIVED
+        await super().pass_on(event)

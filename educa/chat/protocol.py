@@ -62,7 +62,7 @@ def parse_client_frame(text: str | None) -> ClientFrame:
         raise ProtocolError("frame_too_large", "The frame is too large.")
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ProtocolError("invalid_json", "The frame is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid_frame", "A frame is a JSON object.")
@@ -86,6 +86,7 @@ def _send_message(data: dict[str, Any]) -> SendMessage:
     body = data.get("message")
     if not isinstance(body, str):
         raise ProtocolError("invalid_frame", "`message` must be a string.")
+
     client_id = data.get("client_id")
     if client_id is not None:
         try:
@@ -116,3 +117,8 @@ def ack_frame(message: Message, *, duplicate: bool) -> dict[str, Any]:
         "datetime": message.created.isoformat(),
         "duplicate": duplicate,
     }
+
+
+def member_left_frame(room_id: int, user_id: int) -> dict[str, Any]:
+    """To a socket whose user may no longer use the room, before it closes."""
+    return {"type": "member_left", "room": room_id, "user_id": user_id}

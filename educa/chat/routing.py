@@ -1,8 +1,18 @@
-from django.urls import path
+from django.urls import path, reverse
 
 from educa.chat.consumers import ChatConsumer
 
 websocket_urlpatterns = [
-    path("ws/chat/room/<int:course_id>/", ChatConsumer.as_asgi()),
-    path("ws/chat/<int:room_id>/", ChatConsumer.as_asgi()),
+    path(
+        "ws/chat/room/<int:course_id>/",
+        ChatConsumer.as_asgi(),
+        name="chat-course-socket",
+    ),
+    path("ws/chat/<int:room_id>/", ChatConsumer.as_asgi(), name="chat-room-socket"),
 ]
+# reverse() needs a URLconf named `urlpatterns`: this module is one.
+urlpatterns = websocket_urlpatterns
+
+
+def room_socket_path(room_id: int) -> str:
+    return reverse("chat-room-socket", urlconf=__name__, args=[room_id])

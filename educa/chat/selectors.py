@@ -1,35 +1,26 @@
 """Reads for chat: the querysets with their joins, used by every transport."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from educa.accounts.models import User
-from educa.chat.models import Membership, Message, Room
+from educa.chat.models import Attachment, Membership, Message, Room
+from educa.courses.permissions import course_people, viewable_courses
 
 HISTORY_LIMIT = 50
 MAX_HISTORY_LIMIT = 200
 REPLAY_BATCH = 200
 
 
-def _membership(**lookup: int) -> Membership | None:
-    # get(), not first(): a unique lookup needs no ORDER BY, and compiling
-    # one costs as much as the query itself on the chat hot path.
-    try:
-        return Membership.objects.select_related("room").get(**lookup)
-    except Membership.DoesNotExist:
-        return None
-
-
-def membership_in(user_id: int, room_id: int) -> Membership | None:
-    """The user's membership of the room, with the room, or None."""
-    return _membership(user_id=user_id, room_id=room_id)
-
-
-def course_room_membership(user_id: int, course_id: int) -> Membership | None:
-    """The user's membership of a course's room, with the room, or None."""
-    return _membership(user_id=user_id, room__course_id=course_id)
+def room_members(room: Room) -> QuerySet[User]:
+    """The people who may use the room: a course's people, or the members."""
+    if room.kind == Room.Kind.COURSE:
+        return course_people(room.course)
+    return User.objects.filter(chat_memberships__room=room)
 
 
 def room_messages(room_id: int) -> QuerySet[Message]:
@@ -82,11 +73,17 @@ def rooms_for_user(user: User) -> QuerySet[Room]:
     membership = Membership.objects.filter(room_id=OuterRef("pk"), user=user)
     # For direct rooms: who the conversation is with.
     others = Membership.objects.filter(room_id=OuterRef("pk")).exclude(user=user)
+    mine = Q(
+        pk__in=Membership.objects.filter(user=user).values("room_id"),
+        kind__in=[Room.Kind.DIRECT, Room.Kind.GROUP],
+    ) | Q(course__in=viewable_courses(user))
     return (
-        Room.objects.filter(memberships__user=user)
+        Room.objects.filter(mine)
         .select_related("course")
         .annotate(
-            last_read=Subquery(membership.values("last_read_message_id")[:1]),
+            last_read=Coalesce(
+                Subquery(membership.values("last_read_message_id")[:1]), 0
+            ),
             last_message_id=Subquery(last.values("id")[:1]),
             last_message_body=Subquery(last.values("body")[:1]),
             last_message_created=Subquery(last.values("created")[:1]),
@@ -110,15 +107,43 @@ def rooms_for_user(user: User) -> QuerySet[Room]:
             other_username=Subquery(others.values("user__username")[:1]),
             other_display_name=Subquery(others.values("user__display_name")[:1]),
         )
+        # A direct room shows up for the other person with its first message.
+        .exclude(
+            Q(kind=Room.Kind.DIRECT, last_message_id__isnull=True) & ~Q(created_by=user)
+        )
         .order_by(F("last_message_id").desc(nulls_last=True), "-id")
     )
 
 
-def message_frame(message: Message) -> dict[str, Any]:
+def room_title(room: Room) -> str:
+    """What people call the room: the course's title, the other person's
+    name (needs `rooms_for_user`'s annotations), or the group's title."""
+    if room.kind == Room.Kind.COURSE:
+        return room.course.title
+    if room.kind == Room.Kind.DIRECT:
+        return room.other_display_name or room.other_username or "Direct messages"
+    return room.title
+
+
+def attachment_frame(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "url": reverse("chat-attachment", args=[attachment.pk]),
+    }
+
+
+def message_frame(
+    message: Message, *, attachments: Iterable[Attachment] | None = None
+) -> dict[str, Any]:
     """The `chat_message` server frame (the seed's fields plus more).
 
-    Needs `sender` selected and `attachments` prefetched (or known empty).
+    Needs `sender` selected, and `attachments` prefetched unless given.
     """
+    if attachments is None:
+        attachments = message.attachments.all()
     return {
         "type": "chat_message",
         "id": message.pk,
@@ -130,14 +155,5 @@ def message_frame(message: Message) -> dict[str, Any]:
         "datetime": message.created.isoformat(),
         "client_id": str(message.client_id) if message.client_id else None,
         "mentions": message.mentions,
-        "attachments": [
-            {
-                "id": attachment.pk,
-                "name": attachment.name,
-                "size": attachment.size,
-                "content_type": attachment.content_type,
-                "url": f"/api/chat/attachments/{attachment.pk}/",
-            }
-            for attachment in message.attachments.all()
-        ],
+        "attachments": [attachment_frame(attachment) for attachment in attachments],
     }

@@ -1,82 +1,52 @@
-"""Writes to chat. Every transport (sockets, API, pages) and the course
-services call these; each push to a socket happens after commit."""
+"""Writes to chat. Every transport (sockets, API, pages) calls these, after
+`educa.chat.access.room_for` found the room; each push to a socket happens
+after commit."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from uuid import UUID
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from educa.accounts.models import User
 from educa.chat.models import Attachment, Membership, Message, Room
-from educa.chat.permissions import can_archive_room
-from educa.chat.selectors import membership_in, message_frame
+from educa.chat.permissions import NOT_ALLOWED, can_archive_room, may_use_room
+from educa.chat.selectors import message_frame, room_members
 from educa.courses.models import Course
+from educa.courses.permissions import viewable_courses
 from educa.realtime.notify import notify_user, push_to_room
 
 MAX_MESSAGE_LENGTH = 4000
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+# pg_advisory_lock's first key: the namespace of "one room's messages".
+ROOM_ORDER_LOCK = 7301
+NO_SUCH_PERSON = "No one you share a course with has that id."
+# A person's typing is announced at most once per this many seconds per room.
+TYPING_EVERY_SECONDS = 2
 
 
-@transaction.atomic
 def open_course_room(*, course: Course) -> Room:
-    """The course's room, with its instructor as a member (created once)."""
-    room, _ = Room.objects.get_or_create(
-        course=course, defaults={"kind": Room.Kind.COURSE, "title": course.title}
-    )
-    Membership.objects.get_or_create(room=room, user_id=course.owner_id)
+    """The course's room, made once (its people are the course's)."""
+    try:
+        with transaction.atomic():
+            room, _ = Room.objects.get_or_create(
+                course=course,
+                defaults={"kind": Room.Kind.COURSE, "title": course.title},
+            )
+    except IntegrityError:
+        # Someone else opened it at the same moment.
+        room = Room.objects.get(course=course)
+    room.course = course
     return room
 
 
-@transaction.atomic
-def admit_student(*, course: Course, student: User) -> Membership:
-    """Give a newly enrolled student the course room and tell the instructor."""
-    room = open_course_room(course=course)
-    membership, created = Membership.objects.get_or_create(room=room, user=student)
-    if created:
-        notify_user(
-            course.owner_id,
-            {
-                "type": "enrollment.created",
-                "course_id": course.pk,
-                "course_title": course.title,
-                "student_id": student.pk,
-                "student": student.name,
-            },
-        )
-    return membership
-
-
-@transaction.atomic
-def dismiss_student(*, course: Course, student: User) -> None:
-    """Take an unenrolled student out of the course room; tell the instructor.
-
-    Their open sockets on the room are closed (they are no longer a member).
-    """
-    room = Room.objects.filter(course=course).first()
-    if room is None:
-        return
-    deleted, _ = Membership.objects.filter(room=room, user=student).delete()
-    if not deleted:
-        return
-    push_to_room(
-        room.pk, {"type": "member_left", "room": room.pk, "user_id": student.pk}
-    )
-    notify_user(
-        course.owner_id,
-        {
-            "type": "enrollment.deleted",
-            "course_id": course.pk,
-            "course_title": course.title,
-            "student_id": student.pk,
-            "student": student.name,
-        },
-    )
-
-
-def _clean_body(body: object) -> str:
+def clean_body(body: object) -> str:
+    """The message text as stored, or ValidationError with the code the
+    socket sends: text of 1 to MAX_MESSAGE_LENGTH characters after trimming,
+    with nothing a database or a frame cannot carry."""
     if not isinstance(body, str):
         raise ValidationError("The message must be text.", code="invalid_frame")
     body = body.strip()
@@ -87,7 +57,23 @@ def _clean_body(body: object) -> str:
             f"The message is longer than {MAX_MESSAGE_LENGTH} characters.",
             code="message_too_long",
         )
+    # JSON can escape a NUL or half of a surrogate pair; neither PostgreSQL
+    # nor UTF-8 can hold them.
+    if "\x00" in body or not _encodable(body):
+        raise ValidationError(
+            "The message holds characters that cannot be stored "
+            "(NUL or an unpaired surrogate).",
+            code="invalid_characters",
+        )
     return body
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _mentioned_members(room: Room, body: str, sender: User) -> list[User]:
@@ -95,7 +81,8 @@ def _mentioned_members(room: Room, body: str, sender: User) -> list[User]:
     if not names:
         return []
     return list(
-        User.objects.filter(chat_memberships__room=room, username__in=names)
+        room_members(room)
+        .filter(username__in=names)
         .exclude(pk=sender.pk)
         .order_by("username")
     )
@@ -103,7 +90,7 @@ def _mentioned_members(room: Room, body: str, sender: User) -> list[User]:
 
 def post_message(
     *,
-    room_id: int,
+    room: Room,
     sender: User,
     body: object,
     client_id: UUID | None = None,
@@ -111,111 +98,32 @@ def post_message(
 ) -> tuple[Message, bool]:
     """Store a message, then (after commit) broadcast it to the room.
 
-    A `client_id` the sender used before returns that earlier message and
-    `False`, stores and broadcasts nothing: a retried send is kept once.
-    Raises PermissionDenied for non-members and ValidationError (with a code
-    the socket sends as its error code) for archived rooms and bad bodies.
+    `room` comes from `room_for` (its course loaded). A `client_id` the
+    sender used before returns that earlier message and `False`, stores and
+    broadcasts nothing: a retried send is kept once. Raises PermissionDenied
+    for people who may not use the room and ValidationError (with a code the
+    socket sends as its error code) for archived rooms and bad bodies.
     """
-    if not attachment_ids:
-        message = _post_plain(room_id, sender, body, client_id)
-        if message is not None:
-            return message, True
-    return _post_message(
-        room_id=room_id,
-        sender=sender,
-        body=body,
-        client_id=client_id,
-        attachment_ids=attachment_ids,
-    )
-
-
-# Most messages are plain text from a member of a course or group room: one
-# statement stores them and checks that the sender may (at R = 100 this
-# raised a worker's fan-out by a third over the general path's six round
-# trips). A resent client_id stores nothing here.
-_STORE_PLAIN = """
-    INSERT INTO chat_message
-        (room_id, sender_id, body, created, client_id, mentions)
-    SELECT membership.room_id, membership.user_id, %s, %s, %s, '[]'
-    FROM chat_membership AS membership
-    JOIN chat_room AS room ON room.id = membership.room_id
-    WHERE membership.user_id = %s AND membership.room_id = %s
-        AND room.status = %s AND room.kind <> %s
-    ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-    RETURNING id
-"""
-
-
-def _post_plain(
-    room_id: int, sender: User, body: object, client_id: UUID | None
-) -> Message | None:
-    """The message stored and pushed, or None: it was not a plain message a
-    member may send (mentions, a direct room, an archived room, a bad body,
-    a resent client_id, a stranger), and the general path decides, refusing
-    with the reason."""
-    try:
-        body = _clean_body(body)
-    except ValidationError:
-        return None  # refused by the general path, after the membership check
-    if "@" in body:
-        return None
-    message = Message(
-        room_id=room_id,
-        sender=sender,
-        body=body,
-        created=timezone.now(),
-        client_id=client_id,
-        mentions=[],
-    )
-    prepared = [
-        Message._meta.get_field(name).get_db_prep_save(
-            getattr(message, name), connection
-        )
-        for name in ("body", "created", "client_id")
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _STORE_PLAIN,
-            [
-                *prepared,
-                sender.pk,
-                room_id,
-                Room.Status.ACTIVE,
-                Room.Kind.DIRECT,
-            ],
-        )
-        stored = cursor.fetchone()
-    if stored is None:
-        return None
-    message.pk = stored[0]
-    message._prefetched_objects_cache = {"attachments": []}
-    push_to_room(room_id, message_frame(message))
-    return message
-
-
-@transaction.atomic
-def _post_message(
-    *,
-    room_id: int,
-    sender: User,
-    body: object,
-    client_id: UUID | None,
-    attachment_ids: Sequence[int],
-) -> tuple[Message, bool]:
-    membership = membership_in(sender.pk, room_id)
-    if membership is None:
-        raise PermissionDenied("You are not a member of this room.")
-    room = membership.room
+    if not may_use_room(sender, room):
+        raise PermissionDenied(NOT_ALLOWED)
     if room.is_archived:
         raise ValidationError("This room is archived.", code="room_archived")
-    body = _clean_body(body)
-    if client_id is not None:
-        earlier = _earlier_message(sender, client_id)
-        if earlier is not None:
-            return earlier, False
+    body = clean_body(body)
     mentioned = _mentioned_members(room, body, sender)
+    # Alone, one INSERT is its own transaction. Several writes are all or
+    # nothing, and inside a caller's transaction a savepoint keeps a resent
+    # client_id (refused by the unique constraint) from spoiling it.
+    needs_atomic = (
+        attachment_ids
+        or mentioned
+        or room.kind == Room.Kind.DIRECT
+        or connection.in_atomic_block
+    )
     try:
-        with transaction.atomic():
+        with (
+            _in_room_order(room.pk),
+            transaction.atomic() if needs_atomic else nullcontext(),
+        ):
             message = Message.objects.create(
                 room=room,
                 sender=sender,
@@ -223,16 +131,40 @@ def _post_message(
                 client_id=client_id,
                 mentions=[user.username for user in mentioned],
             )
+            attachments = _claim_attachments(room, sender, message, attachment_ids)
+            push_to_room(room.pk, message_frame(message, attachments=attachments))
+            _notify_readers(room, message, mentioned)
     except IntegrityError:
-        # The same retry raced in on another socket and won.
-        return _earlier_message(sender, client_id), False
-    attachments = _claim_attachments(room, sender, message, attachment_ids)
-    # Prefetch cache so the frame needs no query.
-    message._prefetched_objects_cache = {"attachments": attachments}
-    frame = message_frame(message)
-    push_to_room(room.pk, frame)
-    _notify_readers(room, message, mentioned)
+        earlier = _earlier_message(sender, client_id) if client_id else None
+        if earlier is None:
+            raise
+        return earlier, False  # a retry: stored the first time
     return message, True
+
+
+@contextmanager
+def _in_room_order(room_id: int) -> Iterator[None]:
+    """Store and publish one room's messages one at a time, across workers.
+
+    A message's id is taken when it is inserted, but it reaches sockets when
+    it is published after commit; two workers could publish in the other
+    order, and a client reconnecting with the highest id it saw (`?after=`)
+    would skip the earlier one. Under this lock every socket hears a room's
+    messages in id order. SQLite (the embedded default) is one process whose
+    writes are already one at a time.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ROOM_ORDER_LOCK, room_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", [ROOM_ORDER_LOCK, room_id]
+            )
 
 
 def _earlier_message(sender: User, client_id: UUID) -> Message | None:
@@ -288,13 +220,26 @@ def _direct_key(a: User, b: User) -> str:
     return f"{low}:{high}"
 
 
+def share_a_course(user: User, other: User) -> bool:
+    """Whether the two teach or take a course in common."""
+    return (
+        viewable_courses(user)
+        .filter(pk__in=viewable_courses(other).values("pk"))
+        .exists()
+    )
+
+
 @transaction.atomic
 def open_direct_room(*, user: User, other: User) -> tuple[Room, bool]:
-    """The one direct room of the pair, created on first use."""
+    """The one direct room of the pair, created on first use.
+
+    Only with an active person who shares a course with `user`; anyone else
+    gets the same refusal, so the call tells nothing about who exists.
+    """
     if user.pk == other.pk:
         raise ValidationError("A direct conversation needs two people.")
-    if not other.is_active:
-        raise ValidationError("That person cannot receive messages.")
+    if not other.is_active or not share_a_course(user, other):
+        raise ValidationError(NO_SUCH_PERSON)
     key = _direct_key(user, other)
     try:
         with transaction.atomic():
@@ -329,27 +274,26 @@ def create_group_room(*, by: User, title: str, members: Sequence[User]) -> Room:
 
 
 @transaction.atomic
-def mark_read(*, room_id: int, user: User, message_id: int) -> Membership:
+def mark_read(*, room: Room, user: User, message_id: int) -> Membership:
     """Move the user's read marker forward to `message_id` (never backward)."""
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(room_id=room_id, user=user)
-        .first()
-    )
-    if membership is None:
-        raise PermissionDenied("You are not a member of this room.")
-    if not Message.objects.filter(room_id=room_id, pk=message_id).exists():
+    if not may_use_room(user, room):
+        raise PermissionDenied(NOT_ALLOWED)
+    if not Message.objects.filter(room_id=room.pk, pk=message_id).exists():
         raise ValidationError(
             "No such message in this room.", code="invalid_message_id"
         )
+    # A course room's people get their marker the first time they read.
+    membership, _ = Membership.objects.select_for_update().get_or_create(
+        room=room, user=user
+    )
     if message_id > membership.last_read_message_id:
         membership.last_read_message_id = message_id
         membership.save(update_fields=["last_read_message_id"])
         push_to_room(
-            room_id,
+            room.pk,
             {
                 "type": "read",
-                "room": room_id,
+                "room": room.pk,
                 "user": user.username,
                 "user_id": user.pk,
                 "message_id": message_id,
@@ -370,13 +314,16 @@ def archive_room(*, room: Room, by: User) -> Room:
     return room
 
 
-def announce_typing(*, room_id: int, user: User) -> None:
-    """Tell the room that `user` is typing (not stored)."""
+def announce_typing(*, room: Room, user: User) -> None:
+    """Tell the room that `user` is typing (not stored), at most once per
+    TYPING_EVERY_SECONDS however many sockets and frames they send."""
+    if not cache.add(f"typing:{room.pk}:{user.pk}", 1, TYPING_EVERY_SECONDS):
+        return
     push_to_room(
-        room_id,
+        room.pk,
         {
             "type": "typing",
-            "room": room_id,
+            "room": room.pk,
             "user": user.username,
             "name": user.name,
             "user_id": user.pk,

@@ -1,27 +1,26 @@
 """Socket plumbing shared by every Educa consumer, and the user's own stream.
 
 Close codes (documented in the README):
-- 4403: the user is no longer a member of the room (do not reconnect).
+- 4403: the user may no longer use this socket (unenrolled, removed from the
+  room, deactivated): do not reconnect.
 - 4429: abusive flood of frames (wait before reconnecting).
-- 4500: the channel layer failed under the socket; reconnect with `?after=`
-  and the missed frames are replayed from the database.
+- 4500: the live feed (Redis) failed under the socket; reconnect with
+  `?after=` and the missed frames are replayed from the database.
 """
 
-import asyncio
-import contextlib
 import json
 import logging
 import time
 from typing import Any
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from redis.exceptions import RedisError
 
 from educa.ops.logs import log_websocket
-from educa.realtime.groups import frame_text, user_group
+from educa.realtime import fanout
+from educa.realtime.fanout import Event, frame_text
+from educa.realtime.groups import user_group
 from educa.realtime.selectors import (
     notification_frame,
     notifications_after,
@@ -33,8 +32,11 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_MEMBER = 4403
 CLOSE_FLOOD = 4429
 CLOSE_LAYER_DOWN = 4500
-LAYER_ERRORS = (RedisError, OSError)
-RELAY_EVENTS = frozenset({"user.event", "heartbeat"})
+CLOSE_INTERNAL_ERROR = 1011
+# User-stream events for the sockets themselves, never passed to clients.
+ACCESS_CHANGED = "access_changed"  # {"course_id"}: check access again
+ACCESS_REVOKED = "access_revoked"  # the user was deactivated
+SOCKET_EVENTS = frozenset({ACCESS_CHANGED, ACCESS_REVOKED})
 
 
 def error_frame(code: str, detail: str) -> dict[str, str]:
@@ -57,78 +59,68 @@ def after_param(scope: dict) -> int | None:
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
-    """JSON frames, an application heartbeat through the channel layer, a
-    frame-flood guard, and a documented close when the layer fails."""
+    """JSON frames, the worker's fan-out, a frame-flood guard, the heartbeat,
+    and a documented close when the live feed fails.
 
-    heartbeat_task: asyncio.Task | None = None
-    joined: tuple[str, ...] = ()
+    Whatever happens inside, a socket that ends leaves its groups (and, for
+    subclasses, their presence): `leave` runs on every way out.
+    """
+
+    groups_joined: tuple[str, ...] = ()
+    frame_window = (0, 0)
 
     async def __call__(self, scope, receive, send):
         try:
             await super().__call__(scope, receive, send)
-        except RedisError:
-            logger.warning("channel layer failed under a socket", exc_info=True)
-            await self.leave()
-            with contextlib.suppress(Exception):
-                await send({"type": "websocket.close", "code": CLOSE_LAYER_DOWN})
-        except OSError:
-            # The client went away while a frame was on its way to it.
+        except Exception:
+            logger.exception("socket failed")
+            try:
+                await send({"type": "websocket.close", "code": CLOSE_INTERNAL_ERROR})
+            except Exception:
+                logger.debug("could not close a failed socket", exc_info=True)
+        finally:
             await self.leave()
 
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        # Channels closes stale database connections before every handler,
-        # which costs a hop to the database thread. Layer events only relay
-        # frames and never touch the database; skipping that hop for them
-        # is what lets one worker fan a message out to hundreds of sockets.
-        if message["type"] in RELAY_EVENTS:
-            await getattr(self, get_handler_name(message))(message)
-        else:
-            await super().dispatch(message)
-
-    async def join(self, *groups: str) -> None:
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-        self.joined = (*self.joined, *groups)
+    async def listen(self, *groups: str) -> None:
+        """Subscribe to `groups` (the user's own stream is always one)."""
+        groups = (*groups, user_group(self.scope["user"].pk))
+        await fanout.subscribe(self, groups)
+        self.groups_joined = groups
 
     async def start(self) -> None:
-        """Accept the socket and start the heartbeat."""
-        self.frame_window = (0, 0)
         await self.accept()
         log_websocket("connect", self.scope)
-        self.heartbeat_task = asyncio.create_task(self.beat())
 
     async def send_json(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=frame_text(frame))
 
-    async def relay(self, event: dict[str, Any]) -> None:
-        """Pass a group event's frame on, as encoded once by its sender."""
-        await self.send(text_data=event["text"])
-
     async def send_error(self, code: str, detail: str) -> None:
         await self.send_json(error_frame(code, detail))
 
-    async def beat(self) -> None:
-        # The beat travels through the channel layer, so it arriving proves
-        # both the client link and the layer are alive.
-        interval = settings.WS_HEARTBEAT_SECONDS
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.channel_layer.send(self.channel_name, {"type": "heartbeat"})
-            except LAYER_ERRORS:
-                logger.warning("channel layer unreachable from heartbeat")
-                await self.close(code=CLOSE_LAYER_DOWN)
-                return
-
-    async def heartbeat(self, event: dict[str, Any]) -> None:
+    async def heartbeat(self) -> None:
         await self.send_json(
             {"type": "heartbeat", "interval": settings.WS_HEARTBEAT_SECONDS}
         )
 
-    def stop_heartbeat(self) -> None:
-        if self.heartbeat_task is not None:
-            self.heartbeat_task.cancel()
-            self.heartbeat_task = None
+    async def fanout_failed(self) -> None:
+        self.groups_joined = ()
+        await self.close(code=CLOSE_LAYER_DOWN)
+
+    async def deliver(self, event: Event) -> None:
+        """An event of one of this socket's groups."""
+        kind = event.frame.get("type")
+        if kind == ACCESS_REVOKED:
+            await self.close(code=CLOSE_NOT_MEMBER)
+        elif kind == ACCESS_CHANGED:
+            await self.access_changed(event.frame)
+        else:
+            await self.pass_on(event)
+
+    async def access_changed(self, frame: dict[str, Any]) -> None:
+        """What the user may see changed (e.g. they unenrolled)."""
+
+    async def pass_on(self, event: Event) -> None:
+        await self.send(text_data=event.text)
 
     def flooding(self) -> bool:
         """True when this socket sent more frames this second than any client
@@ -139,13 +131,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.frame_window = (second, count)
         return count > settings.WS_MAX_FRAMES_PER_SECOND
 
+    async def receive(self, text_data: str | None = None, bytes_data=None) -> None:
+        if self.flooding():
+            await self.close(code=CLOSE_FLOOD)
+            return
+        try:
+            await self.receive_frame(text_data)
+        except Exception:
+            # A bug must cost the client one frame, never the socket.
+            logger.exception("socket frame failed")
+            await self.send_error("internal_error", "The frame could not be handled.")
+
+    async def receive_frame(self, text_data: str | None) -> None:
+        raise NotImplementedError
+
     async def leave(self) -> None:
         """Undo what connecting did (safe to call more than once)."""
-        self.stop_heartbeat()
-        joined, self.joined = self.joined, ()
-        for group in joined:
-            with contextlib.suppress(*LAYER_ERRORS):
-                await self.channel_layer.group_discard(group, self.channel_name)
+        groups, self.groups_joined = self.groups_joined, ()
+        if groups:
+            try:
+                await fanout.unsubscribe(self, groups)
+            except Exception:
+                logger.debug("could not unsubscribe a socket", exc_info=True)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         log_websocket("disconnect", self.scope, code=message.get("code"))
@@ -153,13 +160,29 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await super().websocket_disconnect(message)
 
 
+def parse_json_object(text: str | None) -> dict[str, Any]:
+    """The JSON object a text frame holds; ValueError (with a client-facing
+    reason) when it holds anything else, however deeply nested."""
+    if text is None:
+        raise ValueError("invalid_frame")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValueError("invalid_json") from None
+    if not isinstance(data, dict):
+        raise ValueError("invalid_frame")
+    return data
+
+
 class RealtimeConsumer(LiveConsumer):
     """`ws/realtime/`: the signed-in user's notifications and unread counts.
 
     `?after=<notification id>` first replays the stored notifications after
-    that id, oldest first; the group is joined before reading them, so none
-    is lost in between.
+    that id, oldest first; the stream is subscribed before reading them, so
+    none is lost in between.
     """
+
+    replayed_up_to = 0
 
     async def connect(self) -> None:
         user = self.scope["user"]
@@ -171,9 +194,13 @@ class RealtimeConsumer(LiveConsumer):
         except ValueError:
             await self.close()
             return
-        self.replayed_up_to = 0
-        await self.join(user_group(user.pk))
         await self.start()
+        try:
+            await self.listen()
+        except Exception:
+            logger.warning("live feed unreachable at connect", exc_info=True)
+            await self.close(code=CLOSE_LAYER_DOWN)
+            return
         backlog, unread = await database_sync_to_async(self.backlog)(user.pk, after)
         for frame in backlog:
             await self.send_json(frame)
@@ -190,25 +217,21 @@ class RealtimeConsumer(LiveConsumer):
             for notification in notifications_after(user_id, after)
         ], unread
 
-    async def receive(self, text_data: str | None = None, bytes_data=None) -> None:
-        if self.flooding():
-            await self.close(code=CLOSE_FLOOD)
-            return
+    async def receive_frame(self, text_data: str | None) -> None:
         try:
-            frame = json.loads(text_data or "")
-        except ValueError:
-            await self.send_error("invalid_json", "Frames must be JSON objects.")
+            frame = parse_json_object(text_data)
+        except ValueError as error:
+            await self.send_error(str(error), "Frames must be JSON objects.")
             return
-        if not isinstance(frame, dict):
-            await self.send_error("invalid_frame", "Frames must be JSON objects.")
-        elif frame.get("type") == "ping":
+        if frame.get("type") == "ping":
             await self.send_json({"type": "pong"})
         else:
             await self.send_error(
                 "unknown_type", 'This stream only accepts {"type": "ping"}.'
             )
 
-    async def user_event(self, event: dict[str, Any]) -> None:
-        if event["kind"] == "notification" and event["id"] <= self.replayed_up_to:
+    async def pass_on(self, event: Event) -> None:
+        frame = event.frame
+        if frame.get("type") == "notification" and frame["id"] <= self.replayed_up_to:
             return
-        await self.relay(event)
+        await super().pass_on(event)

@@ -1,6 +1,6 @@
 """Who is connected to a room right now, across every worker.
 
-Each socket keeps an entry `<user id>|<username>|<channel name>` in a Redis
+Each socket keeps an entry `<user id>|<username>|<socket id>` in a Redis
 sorted set per room, scored with its expiry time; the heartbeat renews it and
 disconnecting removes it, so a worker that dies without cleaning up is
 forgotten after PRESENCE_TTL_BEATS heartbeats. Without Redis (the embedded
@@ -12,12 +12,12 @@ import contextlib
 import time
 from weakref import WeakKeyDictionary
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from educa.realtime.groups import relay_event, room_group
+from educa.realtime.fanout import apublish
+from educa.realtime.groups import room_group
 
 PRESENCE_TTL_BEATS = 3
 ANNOUNCE_DELAY = 0.25
@@ -87,16 +87,18 @@ def _frame(room_id: int, members: list[str]) -> dict:
 
 
 async def mark_present(
-    room_id: int, user_id: int, username: str, channel: str, *, announce: bool
+    room_id: int, user_id: int, username: str, socket_id: str, *, announce: bool
 ) -> None:
     """Record (or renew) the socket in the room; with `announce`, tell the room."""
-    await _update(room_id, f"{user_id}|{username}|{channel}", present=True)
+    await _update(room_id, f"{user_id}|{username}|{socket_id}", present=True)
     if announce:
         _announce_soon(room_id)
 
 
-async def mark_absent(room_id: int, user_id: int, username: str, channel: str) -> None:
-    await _update(room_id, f"{user_id}|{username}|{channel}", present=False)
+async def mark_absent(
+    room_id: int, user_id: int, username: str, socket_id: str
+) -> None:
+    await _update(room_id, f"{user_id}|{username}|{socket_id}", present=False)
     _announce_soon(room_id)
 
 
@@ -115,9 +117,6 @@ async def _announce(key: tuple[int, int]) -> None:
         await asyncio.sleep(ANNOUNCE_DELAY)
     finally:
         del _pending[key]
-    members = await _update(room_id, None, present=False)
     with contextlib.suppress(RedisError, OSError):
-        await get_channel_layer().group_send(
-            room_group(room_id),
-            relay_event("chat.event", _frame(room_id, members)),
-        )
+        members = await _update(room_id, None, present=False)
+        await apublish(room_group(room_id), _frame(room_id, members))

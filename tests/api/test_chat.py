@@ -18,7 +18,7 @@ def client_for(user=None) -> APIClient:
 
 
 def say(room: Room, user, *bodies: str) -> list[Message]:
-    return [post_message(room_id=room.pk, sender=user, body=b)[0] for b in bodies]
+    return [post_message(room=room, sender=user, body=b)[0] for b in bodies]
 
 
 def test_my_rooms_list_unread_counts_and_last_message(course, enrolled_student):
@@ -128,7 +128,8 @@ def test_history_bad_cursor_is_a_400(course, enrolled_student, params):
     assert response.status_code == 400
 
 
-def test_opening_a_direct_room_twice_gives_the_same_room(student, instructor):
+def test_opening_a_direct_room_twice_gives_the_same_room(course, enrolled_student):
+    student, instructor = enrolled_student, course.owner
     client = client_for(student)
 
     first = client.post("/api/chat/direct/", {"user_id": instructor.pk}, format="json")
@@ -147,6 +148,22 @@ def test_direct_room_with_bad_person_is_a_400_and_creates_nothing(student, body)
     response = client_for(student).post("/api/chat/direct/", body, format="json")
 
     assert response.status_code == 400
+    assert not Room.objects.filter(kind="direct").exists()
+
+
+def test_direct_room_with_someone_sharing_no_course_is_the_same_400_as_nobody(
+    student, instructor
+):
+    stranger = client_for(student).post(
+        "/api/chat/direct/", {"user_id": instructor.pk}, format="json"
+    )
+    nobody = client_for(student).post(
+        "/api/chat/direct/", {"user_id": 99999}, format="json"
+    )
+
+    assert stranger.status_code == nobody.status_code == 400
+    assert stranger.json() == nobody.json()
+    assert instructor.name not in stranger.content.decode()
     assert not Room.objects.filter(kind="direct").exists()
 
 
@@ -217,7 +234,7 @@ def test_member_uploads_a_file_and_members_download_it(course, enrolled_student)
     response = upload(client_for(enrolled_student), course.chat_room)
     attachment_id = response.json()["id"]
     post_message(
-        room_id=course.chat_room.pk,
+        room=course.chat_room,
         sender=enrolled_student,
         body="see file",
         attachment_ids=[attachment_id],

@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from educa.learning.services import unenroll
+from educa.courses.services import unenroll
 from tests.chat.sockets import assert_refused, receive_type, room_path, stored_messages
 from tests.websockets import access_token, blacklist, communicator, connect_as
 

@@ -9,8 +9,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from educa.chat.services import archive_room
+from educa.realtime import fanout, presence
 from tests.chat.sockets import receive_type, room_path, stored_messages
-from tests.websockets import connect_as
+from tests.websockets import access_token, communicator, connect_as
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -27,6 +28,11 @@ BAD_FRAMES = [
     ('{"type": "read", "message_id": 999999}', "invalid_message_id"),
     ('{"message": "hi", "attachments": [999999]}', "invalid_attachment"),
     (json.dumps({"message": "x" * 40_000}), "frame_too_large"),
+    # Hostile: PostgreSQL refuses NUL, UTF-8 cannot carry half a surrogate
+    # pair, and deep nesting exhausts the parser's recursion.
+    ('{"message": "a\\u0000b"}', "invalid_characters"),
+    ('{"message": "\\ud800"}', "invalid_characters"),
+    ("[" * 10_000 + "]" * 10_000, "invalid_json"),
 ]
 
 
@@ -123,3 +129,53 @@ async def test_frame_flood_closes_the_socket_with_4429(
     outputs = [await client.receive_output(timeout=3) for _ in range(6)]
     assert outputs[-1] == {"type": "websocket.close", "code": 4429}
     assert [json.loads(o["text"])["type"] for o in outputs[:-1]] == ["pong"] * 5
+
+
+async def test_a_failing_frame_costs_one_error_and_the_socket_stays_usable(
+    course, enrolled_student, monkeypatch
+):
+    client = await connect_as(enrolled_student, room_path(course))
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("educa.chat.consumers.mark_read", broken)
+    await client.send_json_to({"type": "read", "message_id": 1})
+
+    assert (await receive_type(client, "error"))["code"] == "internal_error"
+    await client.send_json_to({"message": "still here"})
+    assert (await receive_type(client, "ack"))["type"] == "ack"
+    await client.disconnect()
+
+
+async def test_a_socket_that_crashes_leaves_its_groups_and_its_presence(
+    course, enrolled_student, monkeypatch
+):
+    def broken(room_id, after):
+        raise RuntimeError("the replay failed")
+
+    monkeypatch.setattr("educa.chat.consumers.replay_batch", broken)
+    client = communicator(
+        room_path(course), token=access_token(enrolled_student), query="after=0"
+    )
+    await client.connect()
+
+    closed = await receive_close(client)
+
+    assert closed["code"] == 1011
+    # Nothing is left behind: no subscription for the heartbeat to beat, and
+    # nobody listed as present.
+    assert fanout.broker().listeners == set()
+    assert await who_is_present(course) == []
+
+
+async def receive_close(client) -> dict:
+    while True:
+        output = await client.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            return output
+
+
+async def who_is_present(course) -> list[str]:
+    room_id = await database_sync_to_async(lambda: course.chat_room.pk)()
+    return await presence._update(room_id, None, present=False)

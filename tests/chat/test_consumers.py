@@ -5,12 +5,12 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 
 from educa.chat.models import Membership, Message, Room
 from educa.chat.services import post_message
 from educa.realtime import presence
-from educa.realtime.groups import relay_event, room_group
+from educa.realtime.fanout import publish
+from educa.realtime.groups import room_group
 from educa.realtime.models import Notification
 from tests.chat.sockets import receive_type, room_path, stored_messages
 from tests.factories import EnrollmentFactory, StudentFactory
@@ -106,9 +106,7 @@ async def test_live_copy_of_a_replayed_message_is_not_sent_twice(
 
     # The race the ordering guards against: a message committed between
     # joining the group and reading the backlog arrives both ways.
-    await get_channel_layer().group_send(
-        room_group(room_id), relay_event("chat.event", replayed[-1])
-    )
+    await database_sync_to_async(publish)(room_group(room_id), replayed[-1])
     await client.send_json_to({"message": "next"})
 
     await receive_type(client, "ack")
@@ -119,7 +117,7 @@ async def test_live_copy_of_a_replayed_message_is_not_sent_twice(
 def post_three(course, sender) -> tuple[int, list[int]]:
     room = Room.objects.get(course=course)
     ids = [
-        post_message(room_id=room.pk, sender=sender, body=body)[0].pk
+        post_message(room=room, sender=sender, body=body)[0].pk
         for body in ("first", "second", "third")
     ]
     return room.pk, ids

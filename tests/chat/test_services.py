@@ -3,8 +3,10 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from educa.chat.access import room_for
 from educa.chat.models import Membership, Message, Room
-from educa.chat.permissions import can_archive_room, can_join_room, can_post_in_room
+from educa.chat.permissions import can_archive_room, may_use_room
+from educa.chat.selectors import room_members
 from educa.chat.services import (
     archive_room,
     create_group_room,
@@ -12,17 +14,29 @@ from educa.chat.services import (
     open_direct_room,
     post_message,
 )
-from educa.courses.services import add_content, create_course
-from educa.learning.services import enroll, unenroll
+from educa.courses.services import add_content, create_course, enroll, unenroll
 from educa.realtime.models import Notification
-from tests.factories import ModuleFactory, StudentFactory, SubjectFactory
+from tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    ModuleFactory,
+    StudentFactory,
+    SubjectFactory,
+)
+
+
+def classmates(student, instructor) -> None:
+    """Direct rooms are for people who share a course."""
+    EnrollmentFactory(course=CourseFactory(owner=instructor), student=student)
 
 
 def members(room: Room) -> set[int]:
-    return set(room.memberships.values_list("user_id", flat=True))
+    return set(room_members(room).values_list("pk", flat=True))
 
 
-def test_creating_a_course_opens_its_room_with_the_instructor_inside(instructor):
+def test_a_new_course_room_opens_on_first_visit_with_the_instructor_inside(
+    instructor,
+):
     course = create_course(
         owner=instructor,
         subject=SubjectFactory(),
@@ -31,7 +45,9 @@ def test_creating_a_course_opens_its_room_with_the_instructor_inside(instructor)
         overview="o",
     )
 
-    room = Room.objects.get(course=course)
+    room = room_for(instructor, course_id=course.pk)
+
+    assert room == Room.objects.get(course=course)
     assert room.kind == Room.Kind.COURSE
     assert members(room) == {instructor.pk}
 
@@ -52,14 +68,15 @@ def test_enrolling_twice_notifies_once(course, student):
     enroll(student=student, course=course)
 
     assert Notification.objects.count() == 1
-    assert Membership.objects.filter(user=student).count() == 1
 
 
-def test_unenrolling_removes_the_room_membership(course, enrolled_student):
+def test_unenrolling_takes_the_student_out_of_the_room(course, enrolled_student):
     unenroll(student=enrolled_student, course=course)
 
     assert members(course.chat_room) == {course.owner_id}
-    assert not can_join_room(enrolled_student, course.chat_room)
+    assert not may_use_room(enrolled_student, course.chat_room)
+    with pytest.raises(PermissionDenied):
+        room_for(enrolled_student, course_id=course.pk)
     assert Notification.objects.get().kind == "enrollment.deleted"
 
 
@@ -80,12 +97,13 @@ def test_new_content_notifies_the_enrolled_students_only(course, enrolled_studen
 
 def test_non_member_cannot_post_and_nothing_is_stored(course, student):
     with pytest.raises(PermissionDenied):
-        post_message(room_id=course.chat_room.pk, sender=student, body="hi")
+        post_message(room=course.chat_room, sender=student, body="hi")
 
     assert not Message.objects.exists()
 
 
 def test_direct_room_is_one_per_pair_whichever_side_opens_it(student, instructor):
+    classmates(student, instructor)
     room, created = open_direct_room(user=student, other=instructor)
 
     again, created_again = open_direct_room(user=instructor, other=student)
@@ -96,6 +114,13 @@ def test_direct_room_is_one_per_pair_whichever_side_opens_it(student, instructor
     assert members(room) == {student.pk, instructor.pk}
 
 
+def test_direct_room_with_someone_who_shares_no_course_is_refused(student, instructor):
+    with pytest.raises(ValidationError):
+        open_direct_room(user=student, other=instructor)
+
+    assert not Room.objects.filter(kind=Room.Kind.DIRECT).exists()
+
+
 def test_direct_room_with_oneself_is_refused(student):
     with pytest.raises(ValidationError):
         open_direct_room(user=student, other=student)
@@ -104,9 +129,10 @@ def test_direct_room_with_oneself_is_refused(student):
 
 
 def test_direct_message_notifies_the_other_person(student, instructor):
+    classmates(student, instructor)
     room, _ = open_direct_room(user=student, other=instructor)
 
-    post_message(room_id=room.pk, sender=student, body="psst")
+    post_message(room=room, sender=student, body="psst")
 
     notification = Notification.objects.get()
     assert notification.user_id == instructor.pk
@@ -123,11 +149,11 @@ def test_group_room_holds_its_creator_and_members(student, instructor):
 
 def test_read_marker_never_moves_backward(course, enrolled_student):
     room = course.chat_room
-    first, _ = post_message(room_id=room.pk, sender=course.owner, body="1")
-    second, _ = post_message(room_id=room.pk, sender=course.owner, body="2")
+    first, _ = post_message(room=room, sender=course.owner, body="1")
+    second, _ = post_message(room=room, sender=course.owner, body="2")
 
-    mark_read(room_id=room.pk, user=enrolled_student, message_id=second.pk)
-    mark_read(room_id=room.pk, user=enrolled_student, message_id=first.pk)
+    mark_read(room=room, user=enrolled_student, message_id=second.pk)
+    mark_read(room=room, user=enrolled_student, message_id=first.pk)
 
     membership = Membership.objects.get(room=room, user=enrolled_student)
     assert membership.last_read_message_id == second.pk
@@ -144,13 +170,13 @@ def test_only_the_instructor_archives_a_course_room(course, enrolled_student):
     archive_room(room=room, by=course.owner)
     room.refresh_from_db()
     assert room.status == Room.Status.ARCHIVED
-    assert can_join_room(enrolled_student, room)
-    assert not can_post_in_room(enrolled_student, room)
+    assert may_use_room(enrolled_student, room)
 
 
 def test_archive_permissions_by_room_kind(
     course, student, instructor, other_instructor
 ):
+    classmates(student, instructor)
     direct, _ = open_direct_room(user=student, other=instructor)
     group = create_group_room(by=student, title="g", members=[instructor])
 
@@ -162,12 +188,15 @@ def test_archive_permissions_by_room_kind(
     assert not can_archive_room(instructor, group)
 
 
-def test_plain_message_from_a_member_is_checked_and_stored_in_one_query(
+@pytest.mark.django_db(transaction=True)
+def test_plain_message_from_a_student_costs_the_check_the_order_lock_and_one_insert(
     course, enrolled_student, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):
+    room = Room.objects.select_related("course").get(pk=course.chat_room.pk)
+    # Enrolled? Lock the room's order, INSERT, unlock: no transaction.
+    with django_assert_num_queries(4):
         message, created = post_message(
-            room_id=course.chat_room.pk,
+            room=room,
             sender=enrolled_student,
             body="  hello  ",
             client_id=uuid.uuid4(),
@@ -188,13 +217,13 @@ def test_resent_client_id_returns_the_first_message_and_stores_nothing(
     course, enrolled_student
 ):
     client_id = uuid.uuid4()
-    room_id = course.chat_room.pk
+    room = course.chat_room
     first, _ = post_message(
-        room_id=room_id, sender=enrolled_student, body="once", client_id=client_id
+        room=room, sender=enrolled_student, body="once", client_id=client_id
     )
 
     again, created = post_message(
-        room_id=room_id, sender=enrolled_student, body="once", client_id=client_id
+        room=room, sender=enrolled_student, body="once", client_id=client_id
     )
 
     assert created is False
@@ -206,7 +235,7 @@ def test_archived_room_refuses_messages_and_stores_nothing(course, enrolled_stud
     archive_room(room=course.chat_room, by=course.owner)
 
     with pytest.raises(ValidationError) as refused:
-        post_message(room_id=course.chat_room.pk, sender=enrolled_student, body="hi")
+        post_message(room=course.chat_room, sender=enrolled_student, body="hi")
 
     assert refused.value.code == "room_archived"
     assert not Message.objects.exists()

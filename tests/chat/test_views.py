@@ -4,11 +4,11 @@ import pytest
 
 from educa.chat.services import open_direct_room, post_message
 from educa.realtime.notify import notify_user
-from tests.factories import StudentFactory
+from tests.factories import EnrollmentFactory, StudentFactory
 
 
 def say(room, user, *bodies):
-    return [post_message(room_id=room.pk, sender=user, body=b)[0] for b in bodies]
+    return [post_message(room=room, sender=user, body=b)[0] for b in bodies]
 
 
 def test_member_sees_recent_history_escaped(client, course, enrolled_student):
@@ -62,15 +62,17 @@ def test_room_page_query_count_does_not_grow(
     say(course.chat_room, course.owner, *["hello"] * count)
     client.force_login(enrolled_student)
 
-    # session, user, course, membership, messages, attachments, and the
-    # header's two permission lookups (is the user an instructor?)
-    with django_assert_num_queries(8):
+    # session, user, the room with its course, the enrollment, the room's
+    # title and unread count, messages, attachments, and the header's two
+    # permission lookups (is the user an instructor?)
+    with django_assert_num_queries(9):
         response = client.get(f"/chat/room/{course.pk}/")
 
     assert response.content.decode().count('class="chat-message') == count
 
 
-def test_direct_room_page_for_its_two_people_only(client, student, instructor):
+def test_direct_room_page_for_its_two_people_only(client, course, enrolled_student):
+    student, instructor = enrolled_student, course.owner
     room, _ = open_direct_room(user=student, other=instructor)
     say(room, student, "just us")
     client.force_login(instructor)
@@ -86,10 +88,11 @@ def test_direct_room_page_for_its_two_people_only(client, student, instructor):
 
 @pytest.mark.parametrize("rooms", [1, 5])
 def test_inbox_lists_rooms_with_unread_badges(
-    client, student, rooms, django_assert_num_queries
+    client, course, enrolled_student, rooms, django_assert_num_queries
 ):
+    student = enrolled_student
     for _ in range(rooms):
-        other = StudentFactory()
+        other = EnrollmentFactory(course=course).student
         room, _ = open_direct_room(user=student, other=other)
         say(room, other, "ping", "pong")
     notify_user(student.pk, {"type": "chat.direct_message", "excerpt": "ping"})
@@ -100,6 +103,7 @@ def test_inbox_lists_rooms_with_unread_badges(
         response = client.get("/chat/")
 
     html = response.content.decode()
+    # The course room too, where nobody has said anything yet.
     assert html.count('aria-label="2 unread"') == rooms
     assert "chat.direct_message" in html
 

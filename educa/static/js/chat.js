@@ -92,8 +92,9 @@
         if (typing.dataset.userId === String(frame.user_id)) typing.textContent = "";
         break;
       case "ack":
+        // Not lastId: messages stored just before ours may still be on
+        // their way, and the room's copy of ours comes after them.
         outbox.delete(frame.client_id);
-        lastId = Math.max(lastId, frame.id);
         break;
       case "heartbeat":
         heartbeatMs = frame.interval * 1000;
