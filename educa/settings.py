@@ -124,16 +124,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis: one connection pool per process; with Redis unreachable
+    # or hung, each call waits at most REDIS_CACHE_TIMEOUT, is logged
+    # ("cache.error") and answered as a miss, so pages come from the database.
     CACHES = {
         "default": {
-            "BACKEND": "educa.ops.cache.ResilientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "educa",
-            # Fail fast when Redis is unreachable; the backend then carries on
-            # without the cache.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.2),
+                "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.2),
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "educa.cache"
     # pubsub (default): one PUBLISH per group message, fanned out inside each
     # worker (measured faster, bench/README.md); core: Redis lists per channel.
     # Pub/sub channels ignore the Redis database number, so the prefix keeps
@@ -331,6 +338,7 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"cache_errors": {"()": "educa.ops.logs.CacheErrorFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "educa.ops.logs.JsonFormatter"},
@@ -342,5 +350,6 @@ LOGGING = {
             "formatter": LOG_FORMAT,
         }
     },
+    "loggers": {"educa.cache": {"filters": ["cache_errors"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

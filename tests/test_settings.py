@@ -87,11 +87,11 @@ def test_redis_url_switches_cache_and_channel_layer(tmp_path):
         "channels.layers.InMemoryChannelLayer",
     ]
     assert backends(env_with) == [
-        "educa.ops.cache.ResilientRedisCache",
+        "django_redis.cache.RedisCache",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
     ]
     assert backends({**env_with, "CHANNEL_LAYER": "core"}) == [
-        "educa.ops.cache.ResilientRedisCache",
+        "django_redis.cache.RedisCache",
         "channels_redis.core.RedisChannelLayer",
     ]
 
