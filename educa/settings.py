@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "educa.learning",
     "educa.chat",
     "educa.realtime",
+    "educa.ops",
     "corsheaders",
 ]
 

@@ -3,19 +3,18 @@
 Only user-independent data is cached (model instances, counts), never rendered
 per-user HTML: every visitor's page is rendered fresh from it. Every cached
 value is stored with the catalog generation it was built in; any write to a
-course, its modules, contents or enrollments bumps the generation after its
-transaction commits, so the next read misses and rebuilds from the database.
-A read fetches the entry and the current generation in one round trip.
+course, its modules, contents or enrollments bumps the generation in its own
+transaction, so the next read after the commit misses and rebuilds from the
+database. The generation is kept in the database (educa/ops/generations.py),
+so an edit made while the cache is unreachable is not hidden once it returns.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 
 from educa.courses.models import Course, Module, Subject
 from educa.courses.selectors import (
@@ -23,10 +22,11 @@ from educa.courses.selectors import (
     course_outline,
     subjects_with_course_counts,
 )
+from educa.ops.generations import bump_generation, current_generation
 
 CACHE_SECONDS = 15 * 60
 COURSES_PER_PAGE = 12
-_GENERATION_KEY = "catalog:generation"
+_GENERATION = "catalog"
 # The instructor's account details have no place in a shared cache.
 _PRIVATE = ("owner__password", "owner__email", "owner__last_login")
 T = TypeVar("T")
@@ -54,30 +54,10 @@ class CoursePage:
     modules: list[Module]
 
 
-def _generation() -> int:
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        _start_generation()
-        generation = cache.get(_GENERATION_KEY, 0)
-    return generation
-
-
-def _start_generation() -> None:
-    # Starting from the clock, a generation evicted from the cache comes back
-    # larger than any it had reached, so entries stored before never match.
-    cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def _bump_generation() -> None:
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:  # evicted or never read
-        _start_generation()
-
-
 def invalidate_catalog() -> None:
-    """Forget every cached catalog and course page once the transaction commits."""
-    transaction.on_commit(_bump_generation)
+    """Forget every cached catalog and course page: call it in the transaction
+    of the write, which it commits (or rolls back) with."""
+    bump_generation(_GENERATION)
 
 
 def cached(
@@ -85,9 +65,8 @@ def cached(
 ) -> T:
     """The value cached under `key` in the current generation, else `build()`
     (stored when `keep` says so)."""
-    found = cache.get_many([_GENERATION_KEY, key])
-    generation = found.get(_GENERATION_KEY) or _generation()
-    entry = found.get(key)
+    generation = current_generation(_GENERATION)
+    entry = cache.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]
     value = build()
