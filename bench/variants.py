@@ -4,7 +4,9 @@ Read once at start-up, from the environment of the benchmark's server only:
 
 - `BENCH_ASGI=django`: Django's own ASGIHandler instead of educa/ops/asgi.py;
 - `BENCH_POOL=django`: Django's PostgreSQL backend and its pool, which checks
-  every connection it lends (CONN_HEALTH_CHECKS), instead of educa/ops/postgresql;
+  every connection it lends (CONN_HEALTH_CHECKS), instead of the removed
+  educa/ops/postgresql (measured at commit 0d56a01; Django's is the default
+  since);
 - `BENCH_SQL=raw` / `BENCH_SQL=orm`: the enrollment check and the Bearer
   user's row in hand-written SQL, or through the ORM.
 """

@@ -323,9 +323,9 @@ if (
         # still between reconnection attempts.
         "timeout": 5,
     }
+    # With CONN_HEALTH_CHECKS (above) the pool checks each connection before
+    # lending it, so one PostgreSQL closed while it sat idle is replaced.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Django's backend, but its pool checks connections without a round trip.
-    DATABASES["default"]["ENGINE"] = "educa.ops.postgresql"
 # How many HTTP requests a worker runs at once; the rest queue in arrival
 # order (educa/ops/concurrency.py). 0: no bound, as in development, where
 # Django streams media files itself and a slow download would hold a slot.

@@ -131,7 +131,8 @@ def test_database_pool_size_shares_a_pool_instead_of_persistent_connections(
             "shell",
             "-c",
             "from django.conf import settings; d = settings.DATABASES['default'];"
-            " print(d['OPTIONS']['pool'], d['CONN_MAX_AGE'], d['ENGINE'])",
+            " print(d['OPTIONS']['pool'], d['CONN_MAX_AGE'], d['ENGINE'],"
+            " d['CONN_HEALTH_CHECKS'])",
         ],
         {
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
@@ -143,5 +144,6 @@ def test_database_pool_size_shares_a_pool_instead_of_persistent_connections(
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout.splitlines()[-1]
-        == "{'min_size': 1, 'max_size': 8, 'timeout': 5} 0 educa.ops.postgresql"
+        == "{'min_size': 1, 'max_size': 8, 'timeout': 5} 0"
+        " django.db.backends.postgresql True"
     )
