@@ -136,6 +136,7 @@ if REDIS_URL:
             "KEY_PREFIX": "educa",
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
+                "CONNECTION_FACTORY": "educa.ops.cache.SharedClientConnectionFactory",
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.2),
                 "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.2),
             },

@@ -241,3 +241,21 @@ def test_an_edit_made_while_redis_is_unreachable_shows_as_soon_as_it_is_back(
     assert "Edited during the outage" in catalog
     assert "Edited during the outage" in detail
     assert "Before the outage" not in catalog + detail
+
+
+def test_cache_backends_share_one_redis_client_per_server(private_redis):
+    """Django builds a backend per thread; django-redis would build each its
+    own redis-py client on the shared pool (SharedClientConnectionFactory)."""
+    from django.core.cache import caches
+
+    clients = []
+
+    def client_of_a_new_backend():
+        clients.append(caches["default"].client.get_client(write=True))
+
+    for _ in range(3):
+        thread = threading.Thread(target=client_of_a_new_backend)
+        thread.start()
+        thread.join()
+
+    assert len({id(client) for client in clients}) == 1
