@@ -14,14 +14,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
 from educa.ops.models import CacheGeneration
+from educa.ops.queries import value_of
 
 
 def current_generation(name: str) -> int:
-    """The committed generation of `name` (0 before its first bump)."""
-    try:
-        return CacheGeneration.objects.values_list("value", flat=True).get(name=name)
-    except CacheGeneration.DoesNotExist:
-        return 0
+    """The committed generation of `name` (0 before its first bump). Read on
+    every cached request, so one fixed statement (educa/ops/queries.py)."""
+    value = value_of(CacheGeneration, "value", name=name)
+    return 0 if value is None else int(value)
 
 
 def bump_generation(name: str) -> None:

@@ -22,10 +22,25 @@ M = TypeVar("M", bound=Model)
 def row_exists(model: type[Model], **values: object) -> bool:
     """Whether `model` has a row whose fields equal `values` (field names as
     keys, primary keys for relations)."""
+    return _first_row(model, None, values) is not None
+
+
+def value_of(model: type[Model], field: str, **values: object) -> object | None:
+    """`field` of the row of `model` whose fields equal `values`, or None
+    without such a row. No conversion: for plain numbers and text."""
+    row = _first_row(model, field, values)
+    return None if row is None else row[0]
+
+
+def _first_row(
+    model: type[Model], selected: str | None, values: dict[str, object]
+) -> tuple | None:
     fields = tuple(values)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(_exists(model, fields), [values[field] for field in fields])
-        return cursor.fetchone() is not None
+        cursor.execute(
+            _select(model, selected, fields), [values[field] for field in fields]
+        )
+        return cursor.fetchone()
 
 
 def instance_with_pk(model: type[M], pk: object) -> M | None:
@@ -35,13 +50,16 @@ def instance_with_pk(model: type[M], pk: object) -> M | None:
 
 
 @cache
-def _exists(model: type[Model], fields: tuple[str, ...]) -> str:
+def _select(model: type[Model], selected: str | None, fields: tuple[str, ...]) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    where = " AND ".join(
-        f"{quote(model._meta.get_field(field).column)} = %s" for field in fields
-    )
+
+    def column(field: str) -> str:
+        return quote(model._meta.get_field(field).column)
+
+    what = "1" if selected is None else column(selected)
+    where = " AND ".join(f"{column(field)} = %s" for field in fields)
     # Only quoted names from the model go into the text; values are parameters.
-    return f"SELECT 1 FROM {quote(model._meta.db_table)} WHERE {where} LIMIT 1"  # noqa: S608
+    return f"SELECT {what} FROM {quote(model._meta.db_table)} WHERE {where} LIMIT 1"  # noqa: S608
 
 
 @cache

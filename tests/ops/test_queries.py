@@ -8,7 +8,7 @@ import pytest
 from educa.accounts.selectors import user_with_id
 from educa.learning.models import Enrollment
 from educa.learning.permissions import is_enrolled
-from educa.ops.queries import instance_with_pk, row_exists
+from educa.ops.queries import instance_with_pk, row_exists, value_of
 from tests.factories import CourseFactory, EnrollmentFactory, StudentFactory
 from tests.servers import REPO, django_env
 
@@ -73,3 +73,8 @@ def test_the_permission_and_the_selector_use_them(course, student):
     assert user_with_id(student.pk) == student
     assert user_with_id(student.pk + 1000) is None
     assert not is_enrolled(StudentFactory(), course)
+
+
+def test_value_of_reads_one_field_of_the_matching_row(student):
+    assert value_of(type(student), "username", id=student.pk) == student.username
+    assert value_of(type(student), "username", id=student.pk + 1000) is None
