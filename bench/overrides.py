@@ -6,7 +6,9 @@
 Seeds its own database (`educa_bench_ops`, the data set of http_api.py) and
 Redis database 12, then starts one uvicorn worker per variant, each with
 production settings: `current` (the code as it is) and one per `--variant`
-(an environment switch of bench/variants.py, e.g. `BENCH_ASGI=django`). All
+(an environment switch of bench/variants.py, e.g. `BENCH_ASGI=django`) and
+one per `--tree NAME=PATH` (another checkout, e.g. a `git worktree` of the
+commit before a change, on the same database and Redis). All
 workers stay up; each round drives `current`, then a variant, then `current`
 again, ... with wrk (32 connections), so every variant is compared with the
 mean of the `current` runs on both sides of it: the machine's speed drifts
@@ -35,6 +37,7 @@ http_api.ENV["STATIC_ROOT"] = "/tmp/educa-bench-ops-static"
 
 def start(name: str, extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    tree = extra.get("PYTHONPATH", str(REPO))
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "uvicorn", "bench.reference:application"),
@@ -42,7 +45,7 @@ def start(name: str, extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
             *("--lifespan", "off", "--no-access-log", "--log-level", "warning"),
         ],
         env={**http_api.ENV, **extra},
-        cwd=REPO,
+        cwd=tree,
     )
     base = f"http://127.0.0.1:{port}"
     wait_for_http(f"{base}/bench/raw/", server)
@@ -64,6 +67,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--variant", action="append", default=[])
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        help="NAME=PATH: also run the code checked out at PATH (git worktree)",
+    )
     parser.add_argument(
         "--path", choices=["contents", "courses", "django"], default="contents"
     )
@@ -88,6 +97,9 @@ def main() -> None:
     for switch in options.variant:
         key, value = switch.split("=", 1)
         variants[switch] = {key: value}
+    for tree in options.tree:
+        name, checkout = tree.split("=", 1)
+        variants[name] = {"PYTHONPATH": str(Path(checkout).resolve())}
     servers = {}
     try:
         for name, extra in variants.items():
