@@ -1,11 +1,12 @@
-"""The throttles' counter: one Redis command per request, None while Redis is away.
+"""Atomic Redis numbers for the throttles and the cache generations.
 
 The cache itself is django-redis with IGNORE_EXCEPTIONS (settings.py): a
 failed call is logged as `cache.error` and answered as a miss, and its
 connection pool is one per process. This module adds what django-redis has
 no call for: a counter created with its expiry in one atomic command, where
 Django's add() and incr() take three round trips and can leave a counter
-without an expiry if the process dies between them.
+without an expiry if the process dies between them; and a number that only
+ever goes up (a cache generation), whoever writes it last.
 """
 
 import logging
@@ -25,8 +26,15 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
+_RAISE = """
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current == nil or current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+"""
 # Registered once per process; each call runs it on the caller's client.
 _increment: Script | None = None
+_raise: Script | None = None
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
 
@@ -52,6 +60,35 @@ class SharedClientConnectionFactory(ConnectionFactory):
         return client
 
 
+def _redis_error(operation: str, error: RedisError) -> None:
+    logger.warning(
+        "cache %s failed, carrying on without the cache: %s",
+        operation,
+        error,
+        extra={"fields": {"event": "cache.error", "operation": operation}},
+    )
+
+
+def raise_number(cache: BaseCache, key: str, value: int) -> bool:
+    """Store `value` under `key` (no expiry) unless it already holds a larger
+    number, in one atomic command; False while Redis is unreachable."""
+    client = getattr(cache, "client", None)
+    if not isinstance(client, DefaultClient):  # local memory, in development
+        if (cache.get(key) or 0) < value:
+            cache.set(key, value, None)
+        return True
+    global _raise
+    try:
+        redis = client.get_client(write=True)
+        if _raise is None:
+            _raise = redis.register_script(_RAISE)
+        _raise(keys=[cache.make_and_validate_key(key)], args=[value], client=redis)
+    except RedisError as error:
+        _redis_error("raise_number", error)
+        return False
+    return True
+
+
 def increment_counter(cache: BaseCache, key: str, timeout: int) -> int | None:
     """Add one to the counter `key`, created to expire after `timeout` seconds,
     and return it (None while Redis is unreachable)."""
@@ -68,11 +105,5 @@ def increment_counter(cache: BaseCache, key: str, timeout: int) -> int | None:
             keys=[cache.make_and_validate_key(key)], args=[timeout], client=redis
         )
     except RedisError as error:
-        logger.warning(
-            "cache increment_counter failed, carrying on without the cache: %s",
-            error,
-            extra={
-                "fields": {"event": "cache.error", "operation": "increment_counter"}
-            },
-        )
+        _redis_error("increment_counter", error)
         return None

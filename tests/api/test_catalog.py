@@ -133,8 +133,8 @@ def test_course_list_query_count_does_not_grow(
 ):
     _courses_with_modules(size)
 
-    # cache generation, count, page of courses, their modules (anonymous: no
-    # user lookup)
+    # the cache generation (the cache's copy is empty), count, page of
+    # courses, their modules (anonymous: no user lookup)
     with django_assert_max_num_queries(4):
         response = api.get("/api/courses/")
 

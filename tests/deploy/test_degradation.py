@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from educa.courses.services import update_course
-from educa.ops.cache import increment_counter
+from educa.ops.cache import increment_counter, raise_number
 from educa.ops.middleware import DatabaseUnavailableMiddleware
 from tests.deploy.topology import dedicated_redis
 from tests.factories import PASSWORD, CourseFactory, EnrollmentFactory
@@ -259,3 +259,28 @@ def test_cache_backends_share_one_redis_client_per_server(private_redis):
         thread.join()
 
     assert len({id(client) for client in clients}) == 1
+
+
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_a_raised_number_only_ever_goes_up(backend):
+    numbers = (
+        cache
+        if backend == "redis"
+        else LocMemCache("numbers", {"TIMEOUT": None, "OPTIONS": {}})
+    )
+
+    results = [raise_number(numbers, "generation", value) for value in (5, 3, 7)]
+
+    assert results == [True, True, True]
+    assert numbers.get("generation") == 7
+
+
+def test_raising_a_number_answers_false_while_redis_is_unreachable(
+    unreachable_redis_cache, caplog
+):
+    caplog.set_level(logging.WARNING, logger="educa.cache")
+
+    assert raise_number(unreachable_redis_cache, "generation", 5) is False
+    assert cache_errors(caplog) == [
+        {"event": "cache.error", "operation": "raise_number"}
+    ]
