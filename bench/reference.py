@@ -7,11 +7,15 @@ the endpoints they are compared with.
 
 import os
 
+from bench import variants
 from bench.payload import PAYLOAD
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+variants.apply_before_django()
 
-from educa.asgi import application as educa_application
+from educa.asgi import application as educa_application  # noqa: E402
+
+variants.apply_after_django()
 
 _HEADERS = [
     (b"content-type", b"application/json"),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "educa.learning",
     "educa.chat",
     "educa.realtime",
+    "educa.ops",
     "corsheaders",
 ]
 
@@ -82,7 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, noting the user it loads for the access log.
+    "educa.ops.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "educa.courses.middleware.CourseSubdomainMiddleware",
@@ -124,16 +126,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis: one connection pool per process; with Redis unreachable
+    # or hung, each call waits at most REDIS_CACHE_TIMEOUT, is logged
+    # ("cache.error") and answered as a miss, so pages come from the database.
     CACHES = {
         "default": {
-            "BACKEND": "educa.ops.cache.ResilientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "educa",
-            # Fail fast when Redis is unreachable; the backend then carries on
-            # without the cache.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "CONNECTION_FACTORY": "educa.ops.cache.SharedClientConnectionFactory",
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.2),
+                "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.2),
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "educa.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Live events (educa/realtime/fanout.py) are Redis pub/sub channels named
@@ -289,9 +299,9 @@ if (
         # still between reconnection attempts.
         "timeout": 5,
     }
+    # With CONN_HEALTH_CHECKS (above) the pool checks each connection before
+    # lending it, so one PostgreSQL closed while it sat idle is replaced.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Django's backend, but its pool checks connections without a round trip.
-    DATABASES["default"]["ENGINE"] = "educa.ops.postgresql"
 # How many HTTP requests a worker runs at once; the rest queue in arrival
 # order (educa/ops/concurrency.py). 0: no bound, as in development, where
 # Django streams media files itself and a slow download would hold a slot.
@@ -306,6 +316,7 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"cache_errors": {"()": "educa.ops.logs.CacheErrorFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "educa.ops.logs.JsonFormatter"},
@@ -317,5 +328,6 @@ LOGGING = {
             "formatter": LOG_FORMAT,
         }
     },
+    "loggers": {"educa.cache": {"filters": ["cache_errors"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

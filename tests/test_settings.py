@@ -63,11 +63,12 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_redis_url_switches_cache_and_channel_layer(tmp_path):
+def test_redis_url_switches_the_cache_and_the_live_feed_to_redis(tmp_path):
     code = (
         "from django.conf import settings as s;"
         "print(s.CACHES['default']['BACKEND']);"
-        "print(s.CHANNEL_LAYERS['default']['BACKEND'])"
+        "print(s.REDIS_URL or '-');"
+        "print(s.CHANNEL_PREFIX)"
     )
     env_with = {"REDIS_URL": "redis://127.0.0.1:6379/5"}
     clean = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
@@ -82,17 +83,16 @@ def test_redis_url_switches_cache_and_channel_layer(tmp_path):
             timeout=60,
         ).stdout.split()
 
+    # Without Redis, live events stay in the one process (fanout.py).
     assert backends({}) == [
         "django.core.cache.backends.locmem.LocMemCache",
-        "channels.layers.InMemoryChannelLayer",
+        "-",
+        "educa.0",
     ]
     assert backends(env_with) == [
-        "educa.ops.cache.ResilientRedisCache",
-        "channels_redis.pubsub.RedisPubSubChannelLayer",
-    ]
-    assert backends({**env_with, "CHANNEL_LAYER": "core"}) == [
-        "educa.ops.cache.ResilientRedisCache",
-        "channels_redis.core.RedisChannelLayer",
+        "django_redis.cache.RedisCache",
+        "redis://127.0.0.1:6379/5",
+        "educa.5",
     ]
 
 
@@ -131,7 +131,8 @@ def test_database_pool_size_shares_a_pool_instead_of_persistent_connections(
             "shell",
             "-c",
             "from django.conf import settings; d = settings.DATABASES['default'];"
-            " print(d['OPTIONS']['pool'], d['CONN_MAX_AGE'], d['ENGINE'])",
+            " print(d['OPTIONS']['pool'], d['CONN_MAX_AGE'], d['ENGINE'],"
+            " d['CONN_HEALTH_CHECKS'])",
         ],
         {
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
@@ -143,5 +144,6 @@ def test_database_pool_size_shares_a_pool_instead_of_persistent_connections(
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout.splitlines()[-1]
-        == "{'min_size': 1, 'max_size': 8, 'timeout': 5} 0 educa.ops.postgresql"
+        == "{'min_size': 1, 'max_size': 8, 'timeout': 5} 0"
+        " django.db.backends.postgresql True"
     )

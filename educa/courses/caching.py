@@ -3,9 +3,16 @@
 Only user-independent data is cached (model instances, counts), never rendered
 per-user HTML: every visitor's page is rendered fresh from it. Every cached
 value is stored with the catalog generation it was built in; any write to a
-course, its modules, contents or enrollments bumps the generation after its
-transaction commits, so the next read misses and rebuilds from the database.
-A read fetches the entry and the current generation in one round trip.
+course, its modules, contents or enrollments bumps the generation in its own
+transaction, so the next read after the commit misses and rebuilds from the
+database.
+
+The generation is kept in the database (educa/ops/generations.py), with a
+copy in the cache that reads use: set after each commit, and checked against
+the database by each worker at most GENERATION_CHECK_SECONDS apart (and at
+once after this worker failed to set it). So an edit made while the cache
+was unreachable shows within that time once it returns, while a cached read
+needs no query (an anonymous one then needs no database at all).
 """
 
 import time
@@ -23,10 +30,17 @@ from educa.courses.selectors import (
     course_outline,
     subjects_with_course_counts,
 )
+from educa.ops.cache import raise_number
+from educa.ops.generations import bump_generation, current_generation
 
 CACHE_SECONDS = 15 * 60
 COURSES_PER_PAGE = 12
+_GENERATION = "catalog"
 _GENERATION_KEY = "catalog:generation"
+# How long a worker uses the cache's copy of the generation without asking
+# the database: the longest a missed copy update can hide an edit.
+GENERATION_CHECK_SECONDS = 1.0
+_checked_at = _copy_failed_at = float("-inf")
 # The instructor's account details have no place in a shared cache.
 _PRIVATE = ("owner__password", "owner__email", "owner__last_login")
 T = TypeVar("T")
@@ -54,39 +68,52 @@ class CoursePage:
     modules: list[Module]
 
 
-def _generation() -> int:
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        _start_generation()
-        generation = cache.get(_GENERATION_KEY, 0)
-    return generation
-
-
-def _start_generation() -> None:
-    # Starting from the clock, a generation evicted from the cache comes back
-    # larger than any it had reached, so entries stored before never match.
-    cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def _bump_generation() -> None:
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:  # evicted or never read
-        _start_generation()
-
-
 def invalidate_catalog() -> None:
-    """Forget every cached catalog and course page once the transaction commits."""
-    transaction.on_commit(_bump_generation)
+    """Forget every cached catalog and course page: call it in the transaction
+    of the write, which it commits (or rolls back) with."""
+    bump_generation(_GENERATION)
+    transaction.on_commit(_copy_generation)
+
+
+def _copy_generation(generation: int | None = None) -> bool:
+    """Raise the cache's copy to the database's generation; False if the
+    cache could not be reached."""
+    global _checked_at, _copy_failed_at
+    if generation is None:
+        generation = current_generation(_GENERATION)
+    if raise_number(cache, _GENERATION_KEY, generation):
+        return True
+    # Ask the database until a copy is set; retry setting it only
+    # GENERATION_CHECK_SECONDS later, so that a hung cache costs a request
+    # no more calls than before.
+    _checked_at, _copy_failed_at = float("-inf"), time.monotonic()
+    return False
+
+
+def _generation(copy: int | None) -> int:
+    """The generation: the cache's copy, checked against the database at most
+    GENERATION_CHECK_SECONDS apart, and on every read while it is missing or
+    could not be corrected."""
+    global _checked_at
+    now = time.monotonic()
+    if copy is not None and now - _checked_at < GENERATION_CHECK_SECONDS:
+        return copy
+    generation = current_generation(_GENERATION)
+    if copy == generation or (
+        now - _copy_failed_at >= GENERATION_CHECK_SECONDS
+        and _copy_generation(generation)
+    ):
+        _checked_at = now
+    return generation
 
 
 def cached(
     key: str, build: Callable[[], T], *, keep: Callable[[T], bool] = lambda _: True
 ) -> T:
     """The value cached under `key` in the current generation, else `build()`
-    (stored when `keep` says so)."""
+    (stored when `keep` says so). One round trip to the cache for both."""
     found = cache.get_many([_GENERATION_KEY, key])
-    generation = found.get(_GENERATION_KEY) or _generation()
+    generation = _generation(found.get(_GENERATION_KEY))
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]

@@ -36,6 +36,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class CacheErrorFilter(logging.Filter):
+    """One line per cache call that django-redis answered as a miss.
+
+    With IGNORE_EXCEPTIONS it logs each ignored error with its traceback;
+    during an outage every call fails the same way, so the line carries the
+    Redis error and `"event": "cache.error"` instead.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            record.msg = "cache call failed, carrying on without the cache: %s"
+            record.args = (error.__cause__ or error,)
+            record.exc_info = record.exc_text = None
+            record.fields = {"event": "cache.error", **getattr(record, "fields", {})}
+        return True
+
+
 def log_request(
     *, method: str, path: str, status: int, started: float, user_id: int | None
 ) -> None:

@@ -4,6 +4,10 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.contrib import auth
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -20,16 +24,32 @@ Handler = Callable[[HttpRequest], HttpResponse]
 RETRY_AFTER = "5"
 
 
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with a lazy `request.user` that notes on the request the
+    user it loads (`request.loaded_user`), so the access log can name the
+    user without loading one nobody asked for."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _load_user(request))
+
+
+def _load_user(request: HttpRequest):
+    request.loaded_user = auth.get_user(request)
+    return request.loaded_user
+
+
 def _loaded_user_id(request: HttpRequest) -> int | None:
     """The id of the user the request already loaded, without loading one.
 
     Forcing the lazy `request.user` would cost a session and a user query on
     requests that never needed them, so a user nobody looked at is logged as
-    None. DRF replaces the lazy object with the authenticated user.
+    None. DRF (and the course files' Bearer check) replace the lazy object
+    with the authenticated user.
     """
-    user = request.__dict__.get("user")
+    user = getattr(request, "user", None)
     if isinstance(user, SimpleLazyObject):
-        user = request.__dict__.get("_cached_user")
+        user = getattr(request, "loaded_user", None)
     if user is None or not user.is_authenticated:
         return None
     return user.pk

@@ -1,106 +1,67 @@
-"""The pool lends a quiet connection as it is and checks one the server spoke on."""
+"""Django's connection pool, as DATABASE_POOL_SIZE configures it: connections
+are shared and reused, and one PostgreSQL closed while it sat in the pool is
+replaced before it is lent (CONN_HEALTH_CHECKS)."""
 
-import os
-import resource
 import time
 
-import psycopg
 import pytest
 from django.db import connection
-from psycopg_pool import ConnectionPool
-
-from educa.ops.postgresql.base import check_pooled_connection
+from django.db.backends.postgresql.base import DatabaseWrapper
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def pool():
-    pool = _pool()
-    yield pool
-    pool.close()
+def pooled():
+    """A second alias on the test database, with the settings' pool options."""
+    settings_dict = {
+        **connection.settings_dict,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            **connection.settings_dict["OPTIONS"],
+            "pool": {"min_size": 1, "max_size": 1, "timeout": 5},
+        },
+    }
+    wrapper = DatabaseWrapper(settings_dict, alias="pool_test")
+    yield wrapper
+    wrapper.close()
+    wrapper.close_pool()
 
 
-def _pool() -> ConnectionPool:
-    params = connection.get_connection_params()
-    return ConnectionPool(
-        kwargs={**params, "autocommit": True},
-        min_size=1,
-        max_size=1,
-        check=check_pooled_connection,
-        open=True,
-    )
+def _backend_pid(wrapper: DatabaseWrapper) -> int:
+    """One request's worth of use: borrow a connection, ask, give it back."""
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    wrapper.close()  # returns the connection to the pool
+    return pid
 
 
-def _last_query_of(pid: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
-        return cursor.fetchone()[0]
+def test_requests_one_after_another_share_one_connection(pooled):
+    assert len({_backend_pid(pooled) for _ in range(3)}) == 1
 
 
-def test_a_quiet_pooled_connection_is_lent_without_a_round_trip(pool):
-    with pool.connection() as lent:
-        lent.execute("SELECT 42")
-        pid = lent.info.backend_pid
-
-    with pool.connection() as lent_again:
-        assert lent_again.info.backend_pid == pid
-        assert _last_query_of(pid) == "SELECT 42"
-
-
-def test_a_connection_the_server_spoke_on_is_checked_before_it_is_lent(pool):
-    with pool.connection() as lent:
-        pid = lent.info.backend_pid
-        lent.execute("LISTEN educa_pool_test")
-    with connection.cursor() as cursor:
-        cursor.execute("NOTIFY educa_pool_test")
-    time.sleep(0.2)  # the notification reaches the idle connection's socket
-
-    with pool.connection() as lent_again:
-        assert lent_again.info.backend_pid == pid
-        assert _last_query_of(pid) == ""  # psycopg's check: an empty query
-
-
-def test_a_connection_the_server_closed_is_replaced_before_it_is_lent(pool):
-    with pool.connection() as lent:
-        pid = lent.info.backend_pid
+def test_a_connection_the_server_closed_is_replaced_before_it_is_lent(pooled):
+    pid = _backend_pid(pooled)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    time.sleep(0.2)  # the server's goodbye reaches the idle connection's socket
+    time.sleep(0.2)
 
-    with pool.connection() as lent_again:
-        assert lent_again.execute("SELECT 1").fetchone() == (1,)
-        assert lent_again.info.backend_pid != pid
+    assert _backend_pid(pooled) != pid
 
 
-def test_a_closed_connection_is_refused():
-    closed = psycopg.connect(**connection.get_connection_params())
-    closed.close()
-
-    with pytest.raises(psycopg.OperationalError):
-        check_pooled_connection(closed)
-
-
-@pytest.fixture
-def descriptors_past_1024():
-    """Enough open pipes that the next socket's descriptor is above 1024."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
-    pipes = [os.pipe() for _ in range(600)]
-    yield
-    for reader, writer in pipes:
-        os.close(reader)
-        os.close(writer)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-
-
-def test_a_connection_past_descriptor_1024_is_checked_too(descriptors_past_1024):
-    pool = _pool()
+def test_the_pool_checks_each_connection_it_lends(pooled):
+    """The check is psycopg's empty query: PostgreSQL's view of the pooled
+    connection shows it last ran "" before the next request's query."""
+    pid = _backend_pid(pooled)
+    conn = pooled.pool.getconn()
     try:
-        with pool.connection() as lent:
-            assert lent.fileno() > 1024
-            pid = lent.info.backend_pid
-        with pool.connection() as lent_again:
-            assert lent_again.info.backend_pid == pid
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+            last_query = cursor.fetchone()[0]
     finally:
-        pool.close()
+        pooled.pool.putconn(conn)
+
+    assert conn.info.backend_pid == pid
+    assert last_query == ""

@@ -1,18 +1,27 @@
 """Losing Redis costs the cache, not pages; losing PostgreSQL answers 503."""
 
+import contextlib
 import json
 import logging
+import signal
 import threading
+import time
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django_redis import get_redis_connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
 
-from educa.ops.cache import increment_counter
+from educa.courses.services import update_course
+from educa.ops.cache import increment_counter, raise_number
 from educa.ops.middleware import DatabaseUnavailableMiddleware
-from tests.factories import PASSWORD, CourseFactory
+from tests.deploy.topology import dedicated_redis
+from tests.factories import PASSWORD, CourseFactory, EnrollmentFactory
 from tests.servers import free_port
 
 
@@ -28,8 +37,16 @@ def unreachable_redis_cache(settings):
     return cache
 
 
+def cache_errors(caplog) -> list[dict]:
+    return [
+        record.fields
+        for record in caplog.records
+        if getattr(record, "fields", {}).get("event") == "cache.error"
+    ]
+
+
 def test_unreachable_cache_answers_misses_and_logs(unreachable_redis_cache, caplog):
-    caplog.set_level(logging.WARNING, logger="educa.ops.cache")
+    caplog.set_level(logging.WARNING, logger="educa.cache")
 
     results = [
         unreachable_redis_cache.get("key", "fallback"),
@@ -42,17 +59,12 @@ def test_unreachable_cache_answers_misses_and_logs(unreachable_redis_cache, capl
         unreachable_redis_cache.incr("counter"),
     ]
 
-    assert results == ["fallback", {}, False, None, False, ["a", "b"], False, None]
-    assert [record.fields["operation"] for record in caplog.records] == [
-        "get",
-        "get_many",
-        "has_key",
-        "set",
-        "add",
-        "set_many",
-        "delete",
-        "incr",
-    ]
+    # Reads are misses; writes report nothing done (None: django-redis's
+    # IGNORE_EXCEPTIONS answer).
+    assert results == ["fallback", {}, None, None, None, None, None, None]
+    assert len(cache_errors(caplog)) == len(results)
+    assert all(record.exc_info is None for record in caplog.records)
+    assert "Connection refused" in caplog.records[0].getMessage()
 
 
 def test_reachable_cache_keeps_redis_semantics(db):
@@ -113,21 +125,63 @@ def test_other_database_errors_stay_server_errors():
     assert response is None
 
 
-def test_cache_backends_of_every_thread_share_one_redis_connection_pool():
-    """Django builds a backend per thread (per request under ASGI); each used
-    to open its own Redis connection."""
-    from django.core.cache import caches
+@pytest.fixture
+def private_redis(settings):
+    """The default cache on a redis-server of the test's own."""
+    with dedicated_redis() as server:
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": server.url}
+        }
+        yield server
 
-    def connections_received() -> int:
-        return cache._cache.get_client().info("stats")["total_connections_received"]
 
-    before = connections_received()
-    for _ in range(10):
-        thread = threading.Thread(target=lambda: caches["default"].get("any-key"))
+@contextlib.contextmanager
+def hung(server):
+    """Redis stopped (SIGSTOP) but still holding its socket: connections
+    open, nothing answers."""
+    server.process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+
+
+def test_requests_in_threads_of_their_own_share_one_redis_connection(
+    private_redis, client, db
+):
+    """Django builds a cache backend per thread (per request under ASGI);
+    with Django's own RedisCache each one opened a connection of its own."""
+    CourseFactory()
+
+    for _ in range(5):
+        thread = threading.Thread(target=lambda: Client().get("/"))
         thread.start()
         thread.join()
 
-    assert connections_received() - before <= 1
+    probe = redis.Redis.from_url(private_redis.url)
+    assert len(probe.client_list()) == 2  # the requests' one, and the probe
+    probe.close()
+
+
+def test_pages_and_api_answer_within_a_second_while_redis_hangs(
+    private_redis, client, course
+):
+    """Each cache call gives up after REDIS_CACHE_TIMEOUT (issue 19, item 8)."""
+    student = EnrollmentFactory(course=course).student
+    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(student)}")
+    contents = f"/api/courses/{course.pk}/contents/"
+    client.get("/")
+    api.get(contents)
+
+    with hung(private_redis):
+        timings = []
+        for get, path in [(client.get, "/"), (api.get, contents)]:
+            started = time.monotonic()
+            response = get(path)
+            timings.append(time.monotonic() - started)
+            assert response.status_code == 200
+
+    assert max(timings) < 1, timings
 
 
 @pytest.mark.parametrize("backend", ["redis", "locmem"])
@@ -146,7 +200,7 @@ def test_counters_start_at_one_and_expire_with_their_window(backend):
 def test_a_redis_counter_expires_after_its_timeout_from_the_first_count():
     increment_counter(cache, "window-1", 60)
     increment_counter(cache, "window-1", 600)
-    redis = cache._cache.get_client()
+    redis = get_redis_connection("default")
 
     assert 0 < redis.ttl(cache.make_and_validate_key("window-1")) <= 60
 
@@ -154,9 +208,79 @@ def test_a_redis_counter_expires_after_its_timeout_from_the_first_count():
 def test_counters_answer_none_while_redis_is_unreachable(
     unreachable_redis_cache, caplog
 ):
-    caplog.set_level(logging.WARNING, logger="educa.ops.cache")
+    caplog.set_level(logging.WARNING, logger="educa.cache")
 
     assert increment_counter(unreachable_redis_cache, "window-1", 60) is None
-    assert [record.fields["operation"] for record in caplog.records] == [
-        "increment_counter"
+    assert cache_errors(caplog) == [
+        {"event": "cache.error", "operation": "increment_counter"}
+    ]
+
+
+def test_an_edit_made_while_redis_is_unreachable_shows_as_soon_as_it_is_back(
+    client, settings, transactional_db
+):
+    """The cache kept the pages but missed the edit's invalidation (a
+    partition: this worker could not reach Redis, Redis kept its data); the
+    pages still show the edit at once (issue 19, item 9)."""
+    course = CourseFactory(title="Before the outage")
+    client.get("/")
+    client.get(course.get_absolute_url())
+    reachable = settings.CACHES
+
+    settings.CACHES = {
+        "default": {
+            **reachable["default"],
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    update_course(course=course, by=course.owner, title="Edited during the outage")
+    settings.CACHES = reachable
+    catalog = client.get("/").content.decode()
+    detail = client.get(course.get_absolute_url()).content.decode()
+
+    assert "Edited during the outage" in catalog
+    assert "Edited during the outage" in detail
+    assert "Before the outage" not in catalog + detail
+
+
+def test_cache_backends_share_one_redis_client_per_server(private_redis):
+    """Django builds a backend per thread; django-redis would build each its
+    own redis-py client on the shared pool (SharedClientConnectionFactory)."""
+    from django.core.cache import caches
+
+    clients = []
+
+    def client_of_a_new_backend():
+        clients.append(caches["default"].client.get_client(write=True))
+
+    for _ in range(3):
+        thread = threading.Thread(target=client_of_a_new_backend)
+        thread.start()
+        thread.join()
+
+    assert len({id(client) for client in clients}) == 1
+
+
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_a_raised_number_only_ever_goes_up(backend):
+    numbers = (
+        cache
+        if backend == "redis"
+        else LocMemCache("numbers", {"TIMEOUT": None, "OPTIONS": {}})
+    )
+
+    results = [raise_number(numbers, "generation", value) for value in (5, 3, 7)]
+
+    assert results == [True, True, True]
+    assert numbers.get("generation") == 7
+
+
+def test_raising_a_number_answers_false_while_redis_is_unreachable(
+    unreachable_redis_cache, caplog
+):
+    caplog.set_level(logging.WARNING, logger="educa.cache")
+
+    assert raise_number(unreachable_redis_cache, "generation", 5) is False
+    assert cache_errors(caplog) == [
+        {"event": "cache.error", "operation": "raise_number"}
     ]
