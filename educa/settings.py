@@ -169,6 +169,13 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# Every password check (token endpoint, HTTP Basic, sign-in and admin pages)
+# is refused before hashing once the client address or the account has failed
+# too often in the current window (educa/accounts/limits.py).
+AUTHENTICATION_BACKENDS = ["educa.accounts.backends.PasswordLimitedBackend"]
+PASSWORD_FAILURES_PER_ACCOUNT = env.int("PASSWORD_FAILURES_PER_ACCOUNT", default=10)
+PASSWORD_FAILURES_PER_IP = env.int("PASSWORD_FAILURES_PER_IP", default=100)
+PASSWORD_FAILURE_WINDOW_MINUTES = env.int("PASSWORD_FAILURE_WINDOW_MINUTES", default=15)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course_list"
 LOGOUT_REDIRECT_URL = "course_list"
@@ -229,7 +236,7 @@ REST_FRAMEWORK = {
         # send HTTP Basic (which pays a password hash on every request).
         "educa.accounts.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "educa.accounts.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "educa.api.pagination.PageNumberPagination",

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from educa.accounts.forms import AdminLoginForm
 from educa.accounts.models import User
+
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

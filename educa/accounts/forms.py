@@ -1,7 +1,32 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from educa.accounts.limits import TooManyPasswordGuesses
 from educa.accounts.models import User
+
+
+class PasswordLimitedFormMixin:
+    """Shows a refused password check (too many failures) as a form error."""
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except TooManyPasswordGuesses as refusal:
+            minutes = max(1, round(refusal.wait / 60))
+            raise forms.ValidationError(
+                "Too many failed sign-ins. Try again in %(minutes)s minute(s).",
+                code="too_many_attempts",
+                params={"minutes": minutes},
+            ) from refusal
+
+
+class LoginForm(PasswordLimitedFormMixin, AuthenticationForm):
+    """The sign-in page's form."""
+
+
+class AdminLoginForm(PasswordLimitedFormMixin, AdminAuthenticationForm):
+    """The admin's sign-in form."""
 
 
 class StudentRegistrationForm(UserCreationForm):

@@ -7,6 +7,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from educa.accounts.limits import TooManyPasswordGuesses
+
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Render services' Django ValidationError/PermissionDenied as DRF's 400/403."""
@@ -17,6 +19,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, TooManyPasswordGuesses):
+        exc = password_guesses_throttled(exc)
     return drf_exception_handler(exc, context)
 
 
@@ -24,3 +28,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown paths under /api/ answer in JSON like every other API error."""
     return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def password_guesses_throttled(refusal: TooManyPasswordGuesses) -> exceptions.Throttled:
+    """429 with Retry-After: the address or account failed too many sign-ins."""
+    return exceptions.Throttled(wait=refusal.wait, detail="Too many failed sign-ins.")
