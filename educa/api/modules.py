@@ -4,11 +4,12 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from educa.api.parsers import JSONParser
 from educa.api.permissions import CanAuthorCourses
 from educa.courses.models import CONTENT_KINDS, Content, Module
 from educa.courses.selectors import module_contents

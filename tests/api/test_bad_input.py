@@ -145,3 +145,42 @@ def test_contents_of_an_unknown_course_is_a_json_404(as_user, student, course_id
 
     assert response.status_code == 404
     assert set(response.json()) == {"detail"}
+
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/token/", "/api/register/", "/api/token/refresh/", "/api/token/blacklist/"],
+)
+def test_deeply_nested_json_is_a_json_400(api, path):
+    response = api.post(path, DEEP_JSON, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
+
+
+def test_deeply_nested_json_patch_of_a_course_is_a_400(as_user, course):
+    response = as_user(course.owner).patch(
+        f"/api/courses/{course.pk}/", DEEP_JSON, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
+
+
+def test_deeply_nested_json_reorder_on_the_pages_is_a_400(client, course):
+    module = course.modules.create(title="One")
+    client.force_login(course.owner)
+
+    answers = [
+        client.post(url, DEEP_JSON, content_type="application/json")
+        for url in (
+            f"/course/{course.pk}/module/order/",
+            f"/course/module/{module.pk}/content/order/",
+        )
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert all("detail" in answer.json() for answer in answers)
