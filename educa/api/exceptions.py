@@ -1,6 +1,11 @@
 """One translator from domain errors to API responses."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -21,6 +26,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, TooManyPasswordGuesses):
         exc = password_guesses_throttled(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's own 400s (e.g. TooManyFieldsSent past
+        # DATA_UPLOAD_MAX_NUMBER_FIELDS) would be its HTML error page.
+        exc = exceptions.ParseError(str(exc) or None)
     return drf_exception_handler(exc, context)
 
 
@@ -28,6 +39,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown paths under /api/ answer in JSON like every other API error."""
     return JsonResponse({"detail": "Not found."}, status=404)
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 def password_guesses_throttled(refusal: TooManyPasswordGuesses) -> exceptions.Throttled:

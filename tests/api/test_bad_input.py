@@ -184,3 +184,37 @@ def test_deeply_nested_json_reorder_on_the_pages_is_a_400(client, course):
 
     assert [answer.status_code for answer in answers] == [400, 400]
     assert all("detail" in answer.json() for answer in answers)
+
+
+def test_too_many_form_fields_is_a_json_400(as_user, instructor):
+    body = "&".join(f"field{number}=x" for number in range(1001))
+
+    response = as_user(instructor).post(
+        "/api/courses/", body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+    assert not Course.objects.exists()
+
+
+def test_too_many_multipart_fields_is_a_json_400(as_user, instructor):
+    data = {f"field{number}": "x" for number in range(1001)}
+
+    response = as_user(instructor).post("/api/courses/", data, format="multipart")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+
+
+def test_oversized_form_fields_are_a_json_413(as_user, instructor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    response = as_user(instructor).post(
+        "/api/courses/", {"title": "x" * 200}, format="multipart"
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}
