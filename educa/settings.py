@@ -347,11 +347,13 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "educa.ops.logs.JsonFormatter"},
     },
+    "filters": {"redact_tokens": {"()": "educa.ops.logs.RedactTokens"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["redact_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
