@@ -18,6 +18,18 @@ from educa.courses.video import embed_url
 
 CONTENT_KINDS = ("text", "video", "image", "file")
 
+# Single-segment paths under /course/ that a course slug would shadow.
+RESERVED_COURSE_SLUGS = frozenset({"mine", "create"})
+
+
+def validate_course_slug(slug: str) -> None:
+    """One slug rule for every transport: the model runs it on full_clean,
+    so the pages' form, the API's serializer and the services all apply it."""
+    if slug in RESERVED_COURSE_SLUGS:
+        raise ValidationError(
+            "That address is reserved; pick another.", code="reserved_slug"
+        )
+
 
 class Subject(models.Model):
     title = models.CharField(max_length=200)
@@ -40,7 +52,9 @@ class Course(models.Model):
         Subject, related_name="courses", on_delete=models.PROTECT
     )
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200, unique=True, validators=[validate_course_slug]
+    )
     overview = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
     students = models.ManyToManyField(

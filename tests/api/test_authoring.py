@@ -52,6 +52,33 @@ def test_only_instructors_create_courses(client_of, db, who, status):
     assert not Course.objects.exists()
 
 
+@pytest.mark.parametrize("slug", ["mine", "create"])
+def test_course_slug_reserved_by_the_pages_is_a_400(as_user, instructor, slug):
+    response = as_user(instructor).post(
+        "/api/courses/",
+        {"subject": SubjectFactory().pk, "title": "T", "slug": slug, "overview": "O"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"slug": ["That address is reserved; pick another."]}
+    assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["mine", "create"])
+def test_course_cannot_be_renamed_to_a_reserved_slug(as_user, course, slug):
+    before = course.slug
+
+    response = as_user(course.owner).patch(
+        f"/api/courses/{course.pk}/", {"slug": slug}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["slug"]
+    course.refresh_from_db()
+    assert course.slug == before
+
+
 def test_course_with_a_taken_slug_is_a_400(as_user, instructor, course):
     response = as_user(instructor).post(
         "/api/courses/",
