@@ -3,7 +3,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from educa.accounts.limits import TooManyPasswordGuesses
-from educa.accounts.models import User
+from educa.accounts.models import EMAIL_UNAVAILABLE, User
 
 
 class PasswordLimitedFormMixin:
@@ -40,7 +40,5 @@ class StudentRegistrationForm(UserCreationForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "A user with that email address already exists."
-            )
+            raise forms.ValidationError(EMAIL_UNAVAILABLE)
         return email
