@@ -15,6 +15,7 @@ for the requests that carry the same token again and again:
 from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import BasicScheme as SpectacularBasicScheme
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import authentication as drf_authentication
 from rest_framework import exceptions
@@ -88,3 +89,9 @@ class JWTScheme(SimpleJWTScheme):
     """Documents the Bearer scheme in the OpenAPI schema, as for SimpleJWT's class."""
 
     target_class = JWTAuthentication
+
+
+class BasicScheme(SpectacularBasicScheme):
+    """Documents HTTP Basic in the OpenAPI schema, as for DRF's class."""
+
+    target_class = BasicAuthentication
