@@ -172,7 +172,13 @@ AUTH_USER_MODEL = "accounts.User"
 # Every password check (token endpoint, HTTP Basic, sign-in and admin pages)
 # is refused before hashing once the client address or the account has failed
 # too often in the current window (educa/accounts/limits.py).
-AUTHENTICATION_BACKENDS = ["educa.accounts.backends.PasswordLimitedBackend"]
+# Django's ModelBackend stays listed for the sessions signed in through it
+# before; PasswordLimitedBackend refuses a wrong password for good, so
+# ModelBackend never checks one.
+AUTHENTICATION_BACKENDS = [
+    "educa.accounts.backends.PasswordLimitedBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_FAILURES_PER_ACCOUNT = env.int("PASSWORD_FAILURES_PER_ACCOUNT", default=10)
 PASSWORD_FAILURES_PER_IP = env.int("PASSWORD_FAILURES_PER_IP", default=100)
 PASSWORD_FAILURE_WINDOW_MINUTES = env.int("PASSWORD_FAILURE_WINDOW_MINUTES", default=15)

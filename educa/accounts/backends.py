@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from educa.accounts.limits import reserve_password_check
@@ -30,6 +31,9 @@ class PasswordLimitedBackend(ModelBackend):
             return None
         check = reserve_password_check(request=request, username=username)
         user = super().authenticate(request, username=username, password=password)
-        if user is not None:
-            check.succeeded()
+        if user is None:
+            # Stops authenticate() here: the ModelBackend listed after this
+            # one (for sessions signed in through it) must not check again.
+            raise PermissionDenied
+        check.succeeded()
         return user

@@ -140,3 +140,21 @@ def test_admin_login_shows_a_form_error_once_the_account_is_limited(
 
     assert response.status_code == 200
     assert b"Too many failed sign-ins" in response.content
+
+
+def test_a_wrong_password_is_hashed_once(api, hashes, student):
+    before = len(hashes)
+
+    response = api.get("/api/me/", HTTP_AUTHORIZATION=basic(student.username, "x"))
+
+    assert response.status_code == 401
+    assert len(hashes) == before + 1
+
+
+def test_sessions_signed_in_before_the_limits_stay_signed_in(client, student):
+    client.force_login(student, backend="django.contrib.auth.backends.ModelBackend")
+
+    response = client.get("/api/me/")
+
+    assert response.status_code == 200
+    assert response.json()["username"] == student.username
