@@ -49,6 +49,12 @@ class RedactTokens(logging.Filter):
             record.args = {key: _redacted(arg) for key, arg in record.args.items()}
         if isinstance(fields := getattr(record, "fields", None), dict):
             record.fields = {key: _redacted(value) for key, value in fields.items()}
+        if record.exc_info and not record.exc_text:
+            # Formatters print exc_text when it is set (JsonFormatter redacts
+            # its own rendering of the traceback).
+            record.exc_text = redact_tokens(
+                logging.Formatter().formatException(record.exc_info)
+            )
         return True
 
 
@@ -82,7 +88,9 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             # The traceback stays inside the one line, so it cannot be
             # interleaved with another worker's output.
-            entry["traceback"] = "".join(traceback.format_exception(*record.exc_info))
+            entry["traceback"] = redact_tokens(
+                "".join(traceback.format_exception(*record.exc_info))
+            )
         return json.dumps(entry, default=str)
 
 

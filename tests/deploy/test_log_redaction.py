@@ -11,7 +11,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from educa.ops.logs import RedactTokens
+from educa.ops.logs import JsonFormatter, RedactTokens
 from tests.factories import StudentFactory
 from tests.servers import REPO, free_port, wait_for_http
 from tests.websockets import access_token
@@ -95,3 +95,28 @@ def test_redaction_keeps_uvicorn_access_arguments_shaped():
         "1.1",
         200,
     )
+
+
+def test_fields_and_tracebacks_are_redacted_too(student):
+    try:
+        raise ValueError("bad URL /ws/realtime/?token=eyJ.secret.sig")
+    except ValueError:
+        record = logging.LogRecord(
+            "educa.websocket",
+            logging.ERROR,
+            __file__,
+            1,
+            "websocket %s %s",
+            ("connect", "/ws/x/?a=1&token=eyJ.abc.def"),
+            sys.exc_info(),
+        )
+    record.fields = {"path": "/ws/x/?token=eyJ.abc.def", "user_id": student.pk}
+
+    RedactTokens().filter(record)
+    plain = logging.Formatter("%(message)s").format(record)
+    json_line = JsonFormatter().format(record)
+
+    assert record.fields == {"path": "/ws/x/?token=[redacted]", "user_id": student.pk}
+    for line in (plain, json_line):
+        assert "eyJ" not in line
+        assert "token=[redacted]" in line
