@@ -69,6 +69,7 @@ def test_no_access_token_in_the_logs_of_a_live_server(
 
     logged = log_path.read_text()
     assert refusals == {"/ws/nope/": 404, "/ws/chat/room/999999/": 403}
+    assert "Traceback" not in logged
     assert "WebSocket /ws/realtime/?token=[redacted]" in logged
     assert token not in logged
     assert token.split(".")[1] not in logged  # not even the claims
