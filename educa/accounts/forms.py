@@ -1,9 +1,18 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from educa.accounts.limits import TooManyPasswordGuesses
+from educa.accounts.limits import TooManyPasswordGuesses, reserve_password_check
 from educa.accounts.models import EMAIL_UNAVAILABLE, User
+
+
+def _too_many_failures(refusal: TooManyPasswordGuesses) -> forms.ValidationError:
+    return forms.ValidationError(
+        "Too many failed sign-ins. Try again in %(minutes)s minute(s).",
+        code="too_many_attempts",
+        params={"minutes": max(1, round(refusal.wait / 60))},
+    )
 
 
 class PasswordLimitedFormMixin:
@@ -13,12 +22,23 @@ class PasswordLimitedFormMixin:
         try:
             return super().clean()
         except TooManyPasswordGuesses as refusal:
-            minutes = max(1, round(refusal.wait / 60))
-            raise forms.ValidationError(
-                "Too many failed sign-ins. Try again in %(minutes)s minute(s).",
-                code="too_many_attempts",
-                params={"minutes": minutes},
-            ) from refusal
+            raise _too_many_failures(refusal) from refusal
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's, with the old password's check under the account's limit: a
+    borrowed session must not become a way to guess the password."""
+
+    def clean_old_password(self) -> str:
+        try:
+            check = reserve_password_check(
+                request=None, username=self.user.get_username()
+            )
+        except TooManyPasswordGuesses as refusal:
+            raise _too_many_failures(refusal) from refusal
+        old_password = super().clean_old_password()  # a wrong one stays counted
+        check.succeeded()
+        return old_password
 
 
 class LoginForm(PasswordLimitedFormMixin, AuthenticationForm):

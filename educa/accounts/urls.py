@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from educa.accounts import views
-from educa.accounts.forms import LoginForm
+from educa.accounts.forms import LoginForm, PasswordChangeForm
 
 urlpatterns = [
     path(
@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
         name="password_change",
     ),
     path(

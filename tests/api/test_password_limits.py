@@ -158,3 +158,32 @@ def test_sessions_signed_in_before_the_limits_stay_signed_in(client, student):
 
     assert response.status_code == 200
     assert response.json()["username"] == student.username
+
+
+def test_password_change_limits_guesses_at_the_old_password(
+    client, small_limits, student
+):
+    client.force_login(student)
+    for _ in range(3):
+        client.post(
+            "/accounts/password/",
+            {
+                "old_password": "guess",
+                "new_password1": "n3w-Passw0rd!x",
+                "new_password2": "n3w-Passw0rd!x",
+            },
+        )
+
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "n3w-Passw0rd!x",
+            "new_password2": "n3w-Passw0rd!x",
+        },
+    )
+
+    assert response.status_code == 200
+    assert b"Too many failed sign-ins" in response.content
+    student.refresh_from_db()
+    assert student.check_password(PASSWORD)
