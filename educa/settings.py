@@ -154,6 +154,19 @@ CHANNEL_PREFIX = env.str(
 )
 
 AUTH_USER_MODEL = "accounts.User"
+# Every password check (token endpoint, HTTP Basic, sign-in and admin pages)
+# is refused before hashing once the client address or the account has failed
+# too often in the current window (educa/accounts/limits.py).
+# Django's ModelBackend stays listed for the sessions signed in through it
+# before; PasswordLimitedBackend refuses a wrong password for good, so
+# ModelBackend never checks one.
+AUTHENTICATION_BACKENDS = [
+    "educa.accounts.backends.PasswordLimitedBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_FAILURES_PER_ACCOUNT = env.int("PASSWORD_FAILURES_PER_ACCOUNT", default=10)
+PASSWORD_FAILURES_PER_IP = env.int("PASSWORD_FAILURES_PER_IP", default=100)
+PASSWORD_FAILURE_WINDOW_MINUTES = env.int("PASSWORD_FAILURE_WINDOW_MINUTES", default=15)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course_list"
 LOGOUT_REDIRECT_URL = "course_list"
@@ -214,9 +227,14 @@ REST_FRAMEWORK = {
         # send HTTP Basic (which pays a password hash on every request).
         "educa.accounts.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "educa.accounts.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [
+        "educa.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "educa.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -316,7 +334,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"cache_errors": {"()": "educa.ops.logs.CacheErrorFilter"}},
+    "filters": {
+        "cache_errors": {"()": "educa.ops.logs.CacheErrorFilter"},
+        "redact_tokens": {"()": "educa.ops.logs.RedactTokens"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "educa.ops.logs.JsonFormatter"},
@@ -326,6 +347,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["redact_tokens"],
         }
     },
     "loggers": {"educa.cache": {"filters": ["cache_errors"]}},

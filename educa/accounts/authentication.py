@@ -15,7 +15,10 @@ for the requests that carry the same token again and again:
 from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import BasicScheme as SpectacularBasicScheme
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework import authentication as drf_authentication
+from rest_framework import exceptions
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import (
     AuthenticationFailed,
@@ -26,6 +29,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
+from educa.accounts.limits import TooManyPasswordGuesses
 from educa.accounts.models import User
 from educa.accounts.selectors import user_with_id
 
@@ -64,7 +68,30 @@ def _validated_token(raw_token: bytes) -> Token:
     return authentication.JWTAuthentication().get_validated_token(raw_token)
 
 
+class BasicAuthentication(drf_authentication.BasicAuthentication):
+    """DRF's HTTP Basic, answering 429 + Retry-After once the client address or
+    the account has failed too many password checks (educa/accounts/limits.py).
+
+    Raised as DRF's own exception, so the request is left unauthenticated as
+    for any refused credentials, whatever renders the answer.
+    """
+
+    def authenticate_credentials(self, userid, password, request=None):
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except TooManyPasswordGuesses as refusal:
+            raise exceptions.Throttled(
+                wait=refusal.wait, detail="Too many failed sign-ins."
+            ) from refusal
+
+
 class JWTScheme(SimpleJWTScheme):
     """Documents the Bearer scheme in the OpenAPI schema, as for SimpleJWT's class."""
 
     target_class = JWTAuthentication
+
+
+class BasicScheme(SpectacularBasicScheme):
+    """Documents HTTP Basic in the OpenAPI schema, as for DRF's class."""
+
+    target_class = BasicAuthentication

@@ -4,6 +4,13 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 INSTRUCTORS_GROUP = "Instructors"
+# Sign-up and profile changes refuse an address another account uses. The
+# answer asserts nothing about that account (who has it, that it exists), and
+# still tells its owner, who forgot signing up, what to do.
+EMAIL_UNAVAILABLE = _(
+    "This email address cannot be used. Use another one, or sign in if you "
+    "have signed up with it before."
+)
 
 
 class User(AbstractUser):
@@ -20,9 +27,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_unique_ci",
-                violation_error_message=_(
-                    "A user with that email address already exists."
-                ),
+                violation_error_message=EMAIL_UNAVAILABLE,
             ),
         ]
 

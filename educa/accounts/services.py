@@ -1,10 +1,10 @@
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from educa.accounts.models import INSTRUCTORS_GROUP, User
+from educa.ops.updates import change_fields
 from educa.realtime.consumers import ACCESS_REVOKED
 from educa.realtime.notify import push_to_user
 
@@ -44,12 +44,12 @@ def make_instructor(*, user: User) -> User:
 @transaction.atomic
 def update_profile(*, user: User, **fields: Any) -> User:
     """Change the user's own `email` and/or `display_name`."""
-    if unknown := set(fields) - {"email", "display_name"}:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(user, name, value)
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=[*fields])
+    change_fields(
+        user,
+        fields,
+        editable={"email", "display_name"},
+        exclude_from_clean=["password"],
+    )
     return user
 
 

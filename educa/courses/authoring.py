@@ -250,7 +250,8 @@ def _ids_from_json(request: HttpRequest, key: str) -> list[int] | None:
     """The JSON body's `key` as a list of ints, or None when it is not one."""
     try:
         ids = json.loads(request.body).get(key)
-    except (ValueError, AttributeError):
+    # RecursionError: nested too deeply for Python's decoder.
+    except (ValueError, AttributeError, RecursionError):
         return None
     if not isinstance(ids, list) or not all(type(pk) is int for pk in ids):
         return None

@@ -5,9 +5,6 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from educa.courses.models import Course, File, Image, ItemBase, Module, Text, Video
 
-# Single-segment paths under /course/ that a slug would shadow.
-RESERVED_SLUGS = {"mine", "create"}
-
 
 class CourseForm(forms.ModelForm):
     class Meta:
@@ -18,12 +15,6 @@ class CourseForm(forms.ModelForm):
             "overview": "What students will learn; shown in the catalog.",
         }
         widgets = {"overview": forms.Textarea(attrs={"rows": 6})}
-
-    def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SLUGS:
-            raise forms.ValidationError("That address is reserved; pick another.")
-        return slug
 
 
 class ModuleForm(forms.ModelForm):

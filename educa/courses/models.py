@@ -1,7 +1,6 @@
 from pathlib import Path
 from uuid import uuid4
 
-from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -9,14 +8,28 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from educa.courses.ordering import OrderField
+from educa.courses.uploads import is_named_as_image, verified_image_extension
 from educa.courses.video import embed_url
 
 CONTENT_KINDS = ("text", "video", "image", "file")
+
+# Single-segment paths under /course/ that a course slug would shadow.
+RESERVED_COURSE_SLUGS = frozenset({"mine", "create"})
+
+
+def validate_course_slug(slug: str) -> None:
+    """One slug rule for every transport: the model runs it on full_clean,
+    so the pages' form, the API's serializer and the services all apply it."""
+    if slug in RESERVED_COURSE_SLUGS:
+        raise ValidationError(
+            "That address is reserved; pick another.", code="reserved_slug"
+        )
 
 
 class Subject(models.Model):
@@ -40,7 +53,9 @@ class Course(models.Model):
         Subject, related_name="courses", on_delete=models.PROTECT
     )
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200, unique=True, validators=[validate_course_slug]
+    )
     overview = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
     students = models.ManyToManyField(
@@ -222,12 +237,36 @@ class Text(ItemBase):
     content = models.TextField()
 
 
+def _name_as_image(field_file: FieldFile, *, not_an_image: str | None = None) -> None:
+    """Give a new upload the extension of the image format Pillow finds in it.
+
+    upload_to keeps only the extension, so the stored file is served as what
+    it is (a GIF named page.html as image/gif). Not an image: Pillow's error,
+    or `not_an_image` when given.
+    """
+    try:
+        extension = verified_image_extension(field_file.file)
+    except ValidationError as error:
+        messages = [not_an_image] if not_an_image else error.messages
+        raise ValidationError({"file": messages}) from error
+    field_file.name = f"upload{extension}"
+
+
 class File(ItemBase):
     file = models.FileField(
         upload_to=course_upload_path,
         max_length=255,
         validators=[FileExtensionValidator(FILE_EXTENSIONS), validate_upload_size],
     )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.file and not self.file._committed and is_named_as_image(self.file.name):
+            # Image files are shown inline: the name must not lie about them.
+            _name_as_image(
+                self.file,
+                not_an_image="The file is named like an image but is not one.",
+            )
 
 
 class Image(ItemBase):
@@ -239,10 +278,7 @@ class Image(ItemBase):
         super().clean()
         if self.file and not self.file._committed:
             # A new upload: Pillow must be able to read it as an image.
-            try:
-                forms.ImageField().to_python(self.file.file)
-            except ValidationError as error:
-                raise ValidationError({"file": error.messages}) from error
+            _name_as_image(self.file)
 
 
 class Video(ItemBase):

@@ -25,17 +25,8 @@ from educa.courses.permissions import (
     can_enroll,
 )
 from educa.courses.selectors import enrolled_student_ids
+from educa.ops.updates import change_fields
 from educa.realtime.notify import notify_user, notify_users, push_to_user
-
-
-def _change(instance, fields: dict[str, Any], editable: set[str], *also: str) -> None:
-    """Set `fields` (only names in `editable`), validate, save just those columns."""
-    if unknown := set(fields) - editable:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save(update_fields=[*fields, *also])
 
 
 def _require_owner(user: User, course: Course) -> None:
@@ -62,7 +53,7 @@ def create_course(
 def update_course(*, course: Course, by: User, **fields: Any) -> Course:
     """Change `title`, `slug`, `overview` and/or `subject`."""
     _require_owner(by, course)
-    _change(course, fields, {"title", "slug", "overview", "subject"})
+    change_fields(course, fields, editable={"title", "slug", "overview", "subject"})
     invalidate_catalog()
     return course
 
@@ -94,7 +85,7 @@ def add_module(
 def update_module(*, module: Module, by: User, **fields: Any) -> Module:
     """Change `title` and/or `description`."""
     _require_owner(by, module.course)
-    _change(module, fields, {"title", "description"})
+    change_fields(module, fields, editable={"title", "description"})
     invalidate_catalog()
     return module
 
@@ -154,7 +145,12 @@ def update_content(*, content: Content, by: User, **fields: Any) -> Content:
     if "text" in fields:
         fields["content"] = fields.pop("text")
     own_fields = {field.name for field in item._meta.fields}
-    _change(item, fields, {"title", "content", "url", "file"} & own_fields, "updated")
+    change_fields(
+        item,
+        fields,
+        editable={"title", "content", "url", "file"} & own_fields,
+        also_save=["updated"],
+    )
     invalidate_catalog()
     return content
 

@@ -1,7 +1,10 @@
 """Instructors write courses, modules and contents; everyone else is refused."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PillowImage
 
 from educa.courses.models import Content, Course, Module
 from tests.factories import ModuleFactory, SubjectFactory, add_content, png_upload
@@ -50,6 +53,33 @@ def test_only_instructors_create_courses(client_of, db, who, status):
 
     assert response.status_code == status
     assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["mine", "create"])
+def test_course_slug_reserved_by_the_pages_is_a_400(as_user, instructor, slug):
+    response = as_user(instructor).post(
+        "/api/courses/",
+        {"subject": SubjectFactory().pk, "title": "T", "slug": slug, "overview": "O"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"slug": ["That address is reserved; pick another."]}
+    assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["mine", "create"])
+def test_course_cannot_be_renamed_to_a_reserved_slug(as_user, course, slug):
+    before = course.slug
+
+    response = as_user(course.owner).patch(
+        f"/api/courses/{course.pk}/", {"slug": slug}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["slug"]
+    course.refresh_from_db()
+    assert course.slug == before
 
 
 def test_course_with_a_taken_slug_is_a_400(as_user, instructor, course):
@@ -257,6 +287,74 @@ def test_owner_uploads_images_and_files_as_multipart(
     item = module.contents.get().item
     assert response.json()["file"] == f"http://testserver{item.file.url}"
     assert item.file.name.startswith(f"courses/{course.pk}/")
+
+
+def _image_bytes(image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (4, 4), (10, 200, 30)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "image_format", "stored", "served"),
+    [
+        ("image", "page.html", "GIF", ".gif", "image/gif"),
+        ("image", "drawing.svg", "PNG", ".png", "image/png"),
+        ("image", "photo.png", "JPEG", ".jpg", "image/jpeg"),
+        ("file", "photo.png", "JPEG", ".jpg", "image/jpeg"),
+        ("file", "chart.webp", "PNG", ".png", "image/png"),
+    ],
+)
+def test_uploaded_images_are_stored_and_served_as_what_they_are(
+    as_user, client, course, kind, name, image_format, stored, served
+):
+    module = ModuleFactory(course=course)
+    upload = SimpleUploadedFile(name, _image_bytes(image_format))
+
+    response = as_user(course.owner).post(
+        f"/api/modules/{module.pk}/contents/",
+        {"type": kind, "title": "Upload", "file": upload},
+        format="multipart",
+    )
+    item = module.contents.get().item
+    client.force_login(course.owner)
+    download = client.get(item.file.url)
+
+    assert response.status_code == 201
+    assert item.file.name.endswith(stored)
+    assert download["Content-Type"] == served
+    assert "attachment" not in download.get("Content-Disposition", "")
+
+
+def test_a_file_named_as_an_image_must_be_one(as_user, course):
+    module = ModuleFactory(course=course)
+    upload = SimpleUploadedFile("cat.png", b"<script>alert(1)</script>", "image/png")
+
+    response = as_user(course.owner).post(
+        f"/api/modules/{module.pk}/contents/",
+        {"type": "file", "title": "Not a cat", "file": upload},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "file": ["The file is named like an image but is not one."]
+    }
+    assert not module.contents.exists()
+
+
+def test_replacing_an_image_names_it_from_its_content(as_user, course):
+    content = add_content(ModuleFactory(course=course), "image")
+
+    response = as_user(course.owner).patch(
+        f"/api/contents/{content.pk}/",
+        {"file": SimpleUploadedFile("new.html", _image_bytes("GIF"))},
+        format="multipart",
+    )
+
+    assert response.status_code == 200
+    content.item.refresh_from_db()
+    assert content.item.file.name.endswith(".gif")
 
 
 def test_an_image_that_is_not_an_image_is_a_400(as_user, instructor, course):

@@ -145,3 +145,76 @@ def test_contents_of_an_unknown_course_is_a_json_404(as_user, student, course_id
 
     assert response.status_code == 404
     assert set(response.json()) == {"detail"}
+
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/token/", "/api/register/", "/api/token/refresh/", "/api/token/blacklist/"],
+)
+def test_deeply_nested_json_is_a_json_400(api, path):
+    response = api.post(path, DEEP_JSON, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
+
+
+def test_deeply_nested_json_patch_of_a_course_is_a_400(as_user, course):
+    response = as_user(course.owner).patch(
+        f"/api/courses/{course.pk}/", DEEP_JSON, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
+
+
+def test_deeply_nested_json_reorder_on_the_pages_is_a_400(client, course):
+    module = course.modules.create(title="One")
+    client.force_login(course.owner)
+
+    answers = [
+        client.post(url, DEEP_JSON, content_type="application/json")
+        for url in (
+            f"/course/{course.pk}/module/order/",
+            f"/course/module/{module.pk}/content/order/",
+        )
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert all("detail" in answer.json() for answer in answers)
+
+
+def test_too_many_form_fields_is_a_json_400(as_user, instructor):
+    body = "&".join(f"field{number}=x" for number in range(1001))
+
+    response = as_user(instructor).post(
+        "/api/courses/", body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+    assert not Course.objects.exists()
+
+
+def test_too_many_multipart_fields_is_a_json_400(as_user, instructor):
+    data = {f"field{number}": "x" for number in range(1001)}
+
+    response = as_user(instructor).post("/api/courses/", data, format="multipart")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+
+
+def test_oversized_form_fields_are_a_json_413(as_user, instructor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    response = as_user(instructor).post(
+        "/api/courses/", {"title": "x" * 200}, format="multipart"
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}

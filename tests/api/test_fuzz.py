@@ -34,6 +34,8 @@ def unthrottled(monkeypatch):
     connection pool, as production uvicorn workers do."""
     for scope in ("AUTH", "USER", "ANON"):
         monkeypatch.setenv(f"THROTTLE_{scope}_RATE", "100000/min")
+    for limit in ("PER_IP", "PER_ACCOUNT"):
+        monkeypatch.setenv(f"PASSWORD_FAILURES_{limit}", "100000")
     monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
 
 

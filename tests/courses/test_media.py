@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework_simplejwt.tokens import AccessToken
 
 from educa.courses.services import delete_content
-from tests.factories import EnrollmentFactory, ModuleFactory, add_content
+from tests.factories import EnrollmentFactory, ModuleFactory, add_content, png_upload
 from tests.roles import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +152,18 @@ def test_media_of_an_unknown_course_is_404(client, student):
     response = client.get("/media/courses/999999/" + "a" * 32 + ".png")
 
     assert response.status_code == 404
+
+
+def test_an_image_uploaded_on_the_pages_is_named_from_its_content(client, course):
+    module = ModuleFactory(course=course)
+    client.force_login(course.owner)
+
+    client.post(
+        f"/course/module/{module.pk}/content/image/create/",
+        {"title": "Picture", "file": png_upload("photo.gif")},
+    )
+    item = module.contents.get().item
+    response = client.get(item.file.url)
+
+    assert item.file.name.endswith(".png")
+    assert response["Content-Type"] == "image/png"

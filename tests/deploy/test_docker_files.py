@@ -107,6 +107,15 @@ def test_private_files_use_the_internal_location_everywhere(prod_local):
     )
 
 
+def test_only_public_uploads_are_served_from_disk():
+    """Chat files (MEDIA_ROOT/chat/) go out only through the API's members check."""
+    chat = re.search(r"location /media/chat/ \{(.*?)\}", SITE_CONF, re.S)
+
+    assert chat is not None
+    assert "return 404;" in chat[1]
+    assert "alias" not in chat[1]
+
+
 def test_app_image_and_prod_local_start_through_the_same_entrypoint(prod_local):
     entrypoint = (DEPLOY / "entrypoint.sh").read_text()
     subcommands = set(re.findall(r"^    (\w+)\)$", entrypoint, re.M))

@@ -172,6 +172,20 @@ def test_course_files_are_never_served_straight_from_disk(topology, transactiona
     assert logged["upstream"] != ""  # the app decided
 
 
+def test_chat_files_are_never_served_straight_from_disk(topology):
+    """Chat attachments go out only through the API, which checks membership."""
+    (topology.media_root / "chat" / "1").mkdir(parents=True, exist_ok=True)
+    (topology.media_root / "chat" / "1" / "letter.txt").write_text("private")
+
+    responses = [
+        fetch(f"{topology.base_url}{path}")
+        for path in ("/media/chat/1/letter.txt", "/media//chat/1/letter.txt")
+    ]
+
+    assert [response.status for response in responses] == [404, 404]
+    assert all(b"private" not in response.read() for response in responses)
+
+
 @pytest.fixture
 def course_file(topology, transactional_db, settings):
     """A private course file stored where the topology's nginx and workers look."""
