@@ -10,13 +10,15 @@ ROUNDS alternating pairs (median ratio reported). Then the resident memory
 per idle connection with IDLE idle sockets, for both.
 
 Clients offer no compression unless --deflate, which makes them offer
-permessage-deflate as every browser does; the output says which was offered
+permessage-deflate as every browser does; --compare-deflate runs Educa both
+ways in every round, next to each other. The output says what was offered
 and what each server accepted, with the bytes received per delivery and the
 server's CPU time per delivery, the two sides of that trade.
 
     .venv/bin/python bench/ws_fanout.py                   # R = 100 and 500
     .venv/bin/python bench/ws_fanout.py --receivers 100 --messages 300 --rounds 5
     .venv/bin/python bench/ws_fanout.py --deflate --rounds 0   # idle memory only
+    .venv/bin/python bench/ws_fanout.py --receivers 100 --compare-deflate
 
 It uses its own database (BENCH_DATABASE_URL, default educa_bench_ws, created
 and migrated if missing) and Redis database (BENCH_REDIS_URL, default /7).
@@ -318,14 +320,25 @@ async def main() -> None:
     parser.add_argument("--window", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="0: no fan-out")
     parser.add_argument("--idle", type=int, default=1000, help="0: no idle phase")
-    parser.add_argument(
+    offer = parser.add_mutually_exclusive_group()
+    offer.add_argument(
         "--deflate",
         action="store_true",
         help="clients offer permessage-deflate, as browsers do (default: they do not)",
     )
+    offer.add_argument(
+        "--compare-deflate",
+        action="store_true",
+        help="each round (and the idle phase) also runs Educa with clients "
+        "offering permessage-deflate, between the plain Educa and the ceiling",
+    )
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     compression = "deflate" if args.deflate else None
+    # (label, server, what the clients offer), in the order each round runs them.
+    variants = [("educa", "educa", compression), ("ceiling", "ceiling", compression)]
+    if args.compare_deflate:
+        variants.insert(1, ("educa+deflate", "educa", "deflate"))
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
 
@@ -335,38 +348,42 @@ async def main() -> None:
         f"S={args.senders} senders x M={args.messages} messages, "
         f"window {args.window}, one server process each"
     )
-    offered = "permessage-deflate" if args.deflate else "no compression"
+    offered = {
+        label: "permessage-deflate" if offers else "no compression"
+        for label, _, offers in variants
+    }
     print(
-        f"clients offer {offered}; "
-        f"BENCH_UVICORN_ARGS={os.environ.get('BENCH_UVICORN_ARGS', '')!r}"
+        "clients offer "
+        + ", ".join(f"{offers} ({label})" for label, offers in offered.items())
+        + f"; BENCH_UVICORN_ARGS={os.environ.get('BENCH_UVICORN_ARGS', '')!r}"
     )
     for receivers in args.receivers if args.rounds else ():  # --rounds 0: skip
-        ratios = []
+        ratios, deflate_ratios, deflate_cpu = [], [], []
         # Rounds alternate the two servers: the machine's speed drifts by
         # tens of percent between runs, and each ratio compares neighbours.
         for round_number in range(1, args.rounds + 1):
             results = {}
-            for kind in ("educa", "ceiling"):
+            for label, kind, offers in variants:
                 with server(kind, args.port) as process:
                     await wait_for_port(args.port)
                     addresses = urls(kind, args.port, course_id, tokens[:receivers])
-                    results[kind] = await fanout(
+                    results[label] = await fanout(
                         addresses,
                         args.senders,
                         args.messages,
                         args.window,
-                        compression=compression,
+                        compression=offers,
                         pid=process.pid,
                     )
-                result = results[kind]
+                result = results[label]
                 print(
-                    f"R={receivers:4} round {round_number} {kind:8} "
+                    f"R={receivers:4} round {round_number} {label:8} "
                     f"delivered/s={result['per_second']:9.0f} "
                     f"p50={result['p50_ms']:7.1f} ms p99={result['p99_ms']:7.1f} ms "
                     f"lost={result['lost']}"
                 )
                 print(
-                    f"R={receivers:4} round {round_number} {kind:8} "
+                    f"R={receivers:4} round {round_number} {label:8} "
                     f"wire={result['bytes_per_delivery']:6.1f} B/delivery "
                     f"server cpu={result['cpu_us_per_delivery']:6.1f} us/delivery "
                     f"extensions: {result['extensions']}"
@@ -375,20 +392,39 @@ async def main() -> None:
                 results["educa"]["per_second"] / results["ceiling"]["per_second"]
             )
             print(f"R={receivers:4} round {round_number} ratio = {ratios[-1]:.2f}")
+            if args.compare_deflate:
+                plain, deflated = results["educa"], results["educa+deflate"]
+                deflate_ratios.append(deflated["per_second"] / plain["per_second"])
+                deflate_cpu.append(
+                    deflated["cpu_us_per_delivery"] / plain["cpu_us_per_delivery"]
+                )
+                print(
+                    f"R={receivers:4} round {round_number} educa+deflate/educa: "
+                    f"delivered/s {deflate_ratios[-1]:.2f}, "
+                    f"server cpu per delivery {deflate_cpu[-1]:.2f}"
+                )
         each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
         print(
             f"R={receivers:4} educa/ceiling delivered/s ratio: "
             f"median {statistics.median(ratios):.2f} of {each}"
         )
-    for kind in ("educa", "ceiling") if args.idle else ():  # --idle 0: skip it
+        if args.compare_deflate:
+            for name, values in (
+                ("delivered/s", deflate_ratios),
+                ("server cpu per delivery", deflate_cpu),
+            ):
+                each = ", ".join(f"{value:.2f}" for value in values)
+                print(
+                    f"R={receivers:4} educa+deflate/educa {name} ratio: "
+                    f"median {statistics.median(values):.2f} of {each}"
+                )
+    for label, kind, offers in variants if args.idle else ():  # --idle 0: skip it
         addresses = urls(kind, args.port, course_id, tokens[: args.idle + 10])
-        per_connection, accepted = await idle_memory(
-            kind, args.port, addresses, compression
-        )
+        per_connection, accepted = await idle_memory(kind, args.port, addresses, offers)
         print(
-            f"idle {kind:8} {per_connection:6.1f} KB per connection ({args.idle} idle)"
+            f"idle {label:8} {per_connection:6.1f} KB per connection ({args.idle} idle)"
         )
-        print(f"idle {kind:8} extensions: {accepted}")
+        print(f"idle {label:8} extensions: {accepted}")
 
 
 if __name__ == "__main__":
