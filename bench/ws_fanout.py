@@ -9,8 +9,16 @@ minimal broadcast server on the `websockets` library) for the ratio, in
 ROUNDS alternating pairs (median ratio reported). Then the resident memory
 per idle connection with IDLE idle sockets, for both.
 
+Clients offer no compression unless --deflate, which makes them offer
+permessage-deflate as every browser does; --compare-deflate runs Educa both
+ways in every round, next to each other. The output says what was offered
+and what each server accepted, with the bytes received per delivery and the
+server's CPU time per delivery, the two sides of that trade.
+
     .venv/bin/python bench/ws_fanout.py                   # R = 100 and 500
     .venv/bin/python bench/ws_fanout.py --receivers 100 --messages 300 --rounds 5
+    .venv/bin/python bench/ws_fanout.py --deflate --rounds 0   # idle memory only
+    .venv/bin/python bench/ws_fanout.py --receivers 100 --compare-deflate
 
 It uses its own database (BENCH_DATABASE_URL, default educa_bench_ws, created
 and migrated if missing) and Redis database (BENCH_REDIS_URL, default /7).
@@ -51,7 +59,22 @@ os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educa.settings")
 sys.path.insert(0, str(REPO))
 
-from websockets.asyncio.client import connect  # noqa: E402
+from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+
+
+class CountingConnection(ClientConnection):
+    """Counts the bytes that arrive from the server, as they are on the wire."""
+
+    received_bytes = 0
+
+    def data_received(self, data: bytes) -> None:
+        self.received_bytes += len(data)
+        super().data_received(data)
+
+
+def extensions(socket: ClientConnection) -> str:
+    """The extensions the server accepted in its handshake response."""
+    return socket.response.headers.get("Sec-WebSocket-Extensions") or "none"
 
 
 def prepare_database(members: int) -> tuple[int, list[str]]:
@@ -159,7 +182,7 @@ def urls(kind: str, port: int, course_id: int, tokens: list[str]) -> list[str]:
     return [f"ws://127.0.0.1:{port}/" for _ in tokens]
 
 
-async def open_all(addresses: list[str]) -> list:
+async def open_all(addresses: list[str], compression: str | None) -> list:
     sockets = []
     for start in range(0, len(addresses), 50):  # do not stampede the accept queue
         sockets += await asyncio.gather(
@@ -169,7 +192,8 @@ async def open_all(addresses: list[str]) -> list:
                     origin="http://127.0.0.1",
                     max_queue=None,
                     open_timeout=60,
-                    compression=None,
+                    compression=compression,
+                    create_connection=CountingConnection,
                     # Only the server's keepalive: a busy client must not
                     # drop its own sockets.
                     ping_interval=None,
@@ -180,9 +204,25 @@ async def open_all(addresses: list[str]) -> list:
     return sockets
 
 
-async def fanout(addresses: list[str], senders: int, messages: int, window: int):
-    sockets = await open_all(addresses)
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def fanout(
+    addresses: list[str],
+    senders: int,
+    messages: int,
+    window: int,
+    *,
+    compression: str | None,
+    pid: int,
+):
+    sockets = await open_all(addresses, compression)
     await asyncio.sleep(1)
+    bytes_before = sum(socket.received_bytes for socket in sockets)
+    cpu_before = cpu_seconds(pid)
     expected = senders * messages
     received = [set() for _ in sockets]
     latencies: list[float] = []
@@ -225,6 +265,8 @@ async def fanout(addresses: list[str], senders: int, messages: int, window: int)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(everything.wait(), timeout=60)
     elapsed = last_delivery - started
+    cpu = cpu_seconds(pid) - cpu_before
+    received_bytes = sum(socket.received_bytes for socket in sockets) - bytes_before
     for socket in sockets:
         await socket.close()
     for task in readers:
@@ -237,6 +279,9 @@ async def fanout(addresses: list[str], senders: int, messages: int, window: int)
         "per_second": delivered / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "extensions": extensions(sockets[0]),
+        "bytes_per_delivery": received_bytes / max(delivered, 1),
+        "cpu_us_per_delivery": cpu / max(delivered, 1) * 1e6,
     }
 
 
@@ -247,19 +292,23 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-async def idle_memory(kind: str, port: int, addresses: list[str]) -> float:
-    """KB of resident memory per idle connection (10 warm-up sockets first)."""
+async def idle_memory(
+    kind: str, port: int, addresses: list[str], compression: str | None
+) -> tuple[float, str]:
+    """KB of resident memory per idle connection (10 warm-up sockets first),
+    and the extensions the server accepted."""
     with server(kind, port) as process:
         await wait_for_port(port)
-        warm = await open_all(addresses[:10])
+        warm = await open_all(addresses[:10], compression)
         await asyncio.sleep(2)
         before = rss_kb(process.pid)
-        idle = await open_all(addresses[10:])
+        idle = await open_all(addresses[10:], compression)
         await asyncio.sleep(3)
         after = rss_kb(process.pid)
+        accepted = extensions(idle[0])
         for socket in warm + idle:
             await socket.close()
-    return (after - before) / len(idle)
+    return (after - before) / len(idle), accepted
 
 
 async def main() -> None:
@@ -268,10 +317,27 @@ async def main() -> None:
     parser.add_argument("--senders", type=int, default=5)
     parser.add_argument("--messages", type=int, default=100)
     parser.add_argument("--window", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="0: no fan-out")
+    parser.add_argument("--idle", type=int, default=1000, help="0: no idle phase")
+    offer = parser.add_mutually_exclusive_group()
+    offer.add_argument(
+        "--deflate",
+        action="store_true",
+        help="clients offer permessage-deflate, as browsers do (default: they do not)",
+    )
+    offer.add_argument(
+        "--compare-deflate",
+        action="store_true",
+        help="each round (and the idle phase) also runs Educa with clients "
+        "offering permessage-deflate, between the plain Educa and the ceiling",
+    )
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
+    compression = "deflate" if args.deflate else None
+    # (label, server, what the clients offer), in the order each round runs them.
+    variants = [("educa", "educa", compression), ("ceiling", "ceiling", compression)]
+    if args.compare_deflate:
+        variants.insert(1, ("educa+deflate", "educa", "deflate"))
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
 
@@ -281,41 +347,83 @@ async def main() -> None:
         f"S={args.senders} senders x M={args.messages} messages, "
         f"window {args.window}, one server process each"
     )
-    for receivers in args.receivers:
-        ratios = []
+    offered = {
+        label: "permessage-deflate" if offers else "no compression"
+        for label, _, offers in variants
+    }
+    print(
+        "clients offer "
+        + ", ".join(f"{offers} ({label})" for label, offers in offered.items())
+        + f"; BENCH_UVICORN_ARGS={os.environ.get('BENCH_UVICORN_ARGS', '')!r}"
+    )
+    for receivers in args.receivers if args.rounds else ():  # --rounds 0: skip
+        ratios, deflate_ratios, deflate_cpu = [], [], []
         # Rounds alternate the two servers: the machine's speed drifts by
         # tens of percent between runs, and each ratio compares neighbours.
         for round_number in range(1, args.rounds + 1):
             results = {}
-            for kind in ("educa", "ceiling"):
-                with server(kind, args.port):
+            for label, kind, offers in variants:
+                with server(kind, args.port) as process:
                     await wait_for_port(args.port)
                     addresses = urls(kind, args.port, course_id, tokens[:receivers])
-                    results[kind] = await fanout(
-                        addresses, args.senders, args.messages, args.window
+                    results[label] = await fanout(
+                        addresses,
+                        args.senders,
+                        args.messages,
+                        args.window,
+                        compression=offers,
+                        pid=process.pid,
                     )
-                result = results[kind]
+                result = results[label]
                 print(
-                    f"R={receivers:4} round {round_number} {kind:8} "
+                    f"R={receivers:4} round {round_number} {label:8} "
                     f"delivered/s={result['per_second']:9.0f} "
                     f"p50={result['p50_ms']:7.1f} ms p99={result['p99_ms']:7.1f} ms "
                     f"lost={result['lost']}"
+                )
+                print(
+                    f"R={receivers:4} round {round_number} {label:8} "
+                    f"wire={result['bytes_per_delivery']:6.1f} B/delivery "
+                    f"server cpu={result['cpu_us_per_delivery']:6.1f} us/delivery "
+                    f"extensions: {result['extensions']}"
                 )
             ratios.append(
                 results["educa"]["per_second"] / results["ceiling"]["per_second"]
             )
             print(f"R={receivers:4} round {round_number} ratio = {ratios[-1]:.2f}")
+            if args.compare_deflate:
+                plain, deflated = results["educa"], results["educa+deflate"]
+                deflate_ratios.append(deflated["per_second"] / plain["per_second"])
+                deflate_cpu.append(
+                    deflated["cpu_us_per_delivery"] / plain["cpu_us_per_delivery"]
+                )
+                print(
+                    f"R={receivers:4} round {round_number} educa+deflate/educa: "
+                    f"delivered/s {deflate_ratios[-1]:.2f}, "
+                    f"server cpu per delivery {deflate_cpu[-1]:.2f}"
+                )
         each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
         print(
             f"R={receivers:4} educa/ceiling delivered/s ratio: "
             f"median {statistics.median(ratios):.2f} of {each}"
         )
-    for kind in ("educa", "ceiling") if args.idle else ():  # --idle 0: skip it
+        if args.compare_deflate:
+            for name, values in (
+                ("delivered/s", deflate_ratios),
+                ("server cpu per delivery", deflate_cpu),
+            ):
+                each = ", ".join(f"{value:.2f}" for value in values)
+                print(
+                    f"R={receivers:4} educa+deflate/educa {name} ratio: "
+                    f"median {statistics.median(values):.2f} of {each}"
+                )
+    for label, kind, offers in variants if args.idle else ():  # --idle 0: skip it
         addresses = urls(kind, args.port, course_id, tokens[: args.idle + 10])
-        per_connection = await idle_memory(kind, args.port, addresses)
+        per_connection, accepted = await idle_memory(kind, args.port, addresses, offers)
         print(
-            f"idle {kind:8} {per_connection:6.1f} KB per connection ({args.idle} idle)"
+            f"idle {label:8} {per_connection:6.1f} KB per connection ({args.idle} idle)"
         )
+        print(f"idle {label:8} extensions: {accepted}")
 
 
 if __name__ == "__main__":

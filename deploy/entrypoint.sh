@@ -14,6 +14,16 @@ case "${TRUST_PROXY_HEADERS:-false}" in
     *) proxy_headers=--no-proxy-headers ;;
 esac
 
+# permessage-deflate keeps zlib streams per socket: an idle chat socket
+# costs 85-88 KB of worker memory with it, 40-42 KB without, and each
+# delivery ~1.5x the CPU, to save ~190 bytes a chat frame. Off unless asked
+# for (bench/README.md, "permessage-deflate"); browsers always offer it and
+# connect uncompressed when it is refused.
+case "${WS_PER_MESSAGE_DEFLATE:-false}" in
+    [Tt]rue | [Yy]es | [Oo]n | 1) ws_per_message_deflate=true ;;
+    *) ws_per_message_deflate=false ;;
+esac
+
 command="${1:-serve}"
 [ "$#" -gt 0 ] && shift
 
@@ -29,6 +39,7 @@ case "$command" in
             --lifespan off \
             --no-access-log \
             --timeout-graceful-shutdown 10 \
+            --ws-per-message-deflate "$ws_per_message_deflate" \
             "$proxy_headers" \
             "$@"
         ;;

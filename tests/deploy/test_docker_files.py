@@ -182,3 +182,37 @@ def test_build_context_admits_everything_the_dockerfile_copies():
 
     assert "*" in ignore  # everything else stays out
     assert {source.split("/")[0] for source in copied} <= admitted
+
+
+def served_command(tmp_path, **env: str) -> list[str]:
+    """The uvicorn command line `entrypoint.sh serve` runs, from a stand-in
+    uvicorn that writes its arguments instead of serving."""
+    stand_in = tmp_path / "uvicorn"
+    stand_in.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    stand_in.chmod(0o755)
+    result = subprocess.run(
+        ["sh", DEPLOY / "entrypoint.sh", "serve"],
+        env={"PATH": f"{tmp_path}:/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+def option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
+
+
+def test_served_sockets_refuse_permessage_deflate_unless_asked(tmp_path):
+    """Browsers always offer it; each compressed socket keeps its own zlib
+    streams, about twice an idle socket's memory (bench/README.md)."""
+    assert option(served_command(tmp_path), "--ws-per-message-deflate") == "false"
+    assert (
+        option(
+            served_command(tmp_path, WS_PER_MESSAGE_DEFLATE="true"),
+            "--ws-per-message-deflate",
+        )
+        == "true"
+    )
+    assert APP["environment"]["WS_PER_MESSAGE_DEFLATE"].endswith(":-false}")

@@ -35,6 +35,7 @@ def topology(django_db_setup, tmp_path_factory):
         SECRET_KEY=settings.SECRET_KEY,
         MEDIA_ROOT="",
         STATIC_ROOT="",
+        WS_PER_MESSAGE_DEFLATE="",  # the production default, whatever the shell says
     )
     with prod_local(env, tmp_path_factory.mktemp("prod-local")) as running:
         yield running
@@ -295,3 +296,20 @@ def test_stranger_cannot_open_the_course_chat_through_nginx(topology, transactio
 
     assert refused.value.response.status_code == 403
     assert topology.app_lines(0, event="websocket.connect", user_id=stranger.pk) == []
+
+
+def test_a_socket_offering_compression_is_served_uncompressed(
+    topology, transactional_db
+):
+    """As browsers do, the client offers permessage-deflate; production
+    refuses it (bench/README.md: it doubles an idle socket's memory)."""
+    course = CourseFactory()
+
+    with open_chat(topology, course, course.owner) as socket:
+        offered = socket.request.headers["Sec-WebSocket-Extensions"]
+        accepted = socket.response.headers.get("Sec-WebSocket-Extensions")
+        welcome = json.loads(socket.recv(timeout=10))
+
+    assert offered.startswith("permessage-deflate")
+    assert accepted is None
+    assert "type" in welcome  # the socket works uncompressed
