@@ -19,7 +19,7 @@ ADMIN_MODELS = [
     "courses_file",
     "courses_image",
     "courses_video",
-    "learning_enrollment",
+    "courses_enrollment",
 ]
 
 

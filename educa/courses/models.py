@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -237,7 +236,7 @@ class Text(ItemBase):
     content = models.TextField()
 
 
-def _name_as_image(field_file: FieldFile, *, not_an_image: str | None = None) -> None:
+def _name_as_image(upload: UploadedFile, *, not_an_image: str | None = None) -> None:
     """Give a new upload the extension of the image format Pillow finds in it.
 
     upload_to keeps only the extension, so the stored file is served as what
@@ -245,11 +244,11 @@ def _name_as_image(field_file: FieldFile, *, not_an_image: str | None = None) ->
     or `not_an_image` when given.
     """
     try:
-        extension = verified_image_extension(field_file.file)
+        extension = verified_image_extension(upload)
     except ValidationError as error:
         messages = [not_an_image] if not_an_image else error.messages
         raise ValidationError({"file": messages}) from error
-    field_file.name = f"upload{extension}"
+    upload.name = f"upload{extension}"
 
 
 class File(ItemBase):
@@ -259,13 +258,13 @@ class File(ItemBase):
         validators=[FileExtensionValidator(FILE_EXTENSIONS), validate_upload_size],
     )
 
-    def clean(self) -> None:
-        super().clean()
-        if self.file and not self.file._committed and is_named_as_image(self.file.name):
+    @staticmethod
+    def prepare_upload(upload: UploadedFile) -> None:
+        """The services call this on every new upload, before it is set."""
+        if is_named_as_image(upload.name):
             # Image files are shown inline: the name must not lie about them.
             _name_as_image(
-                self.file,
-                not_an_image="The file is named like an image but is not one.",
+                upload, not_an_image="The file is named like an image but is not one."
             )
 
 
@@ -274,11 +273,11 @@ class Image(ItemBase):
         upload_to=course_upload_path, max_length=255, validators=[validate_upload_size]
     )
 
-    def clean(self) -> None:
-        super().clean()
-        if self.file and not self.file._committed:
-            # A new upload: Pillow must be able to read it as an image.
-            _name_as_image(self.file)
+    @staticmethod
+    def prepare_upload(upload: UploadedFile) -> None:
+        """The services call this on every new upload, before it is set:
+        Pillow must be able to read it as an image."""
+        _name_as_image(upload)
 
 
 class Video(ItemBase):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from educa.accounts.models import User
@@ -124,6 +125,8 @@ def add_content(
     """
     _require_owner(by, module.course)
     model = _item_model(kind)
+    if isinstance(data.get("file"), UploadedFile) and hasattr(model, "prepare_upload"):
+        model.prepare_upload(data["file"])
     item = model(owner=by, course=module.course, title=title, **data)
     item.full_clean()
     Module.objects.select_for_update().filter(pk=module.pk).first()
@@ -145,6 +148,8 @@ def update_content(*, content: Content, by: User, **fields: Any) -> Content:
     if "text" in fields:
         fields["content"] = fields.pop("text")
     own_fields = {field.name for field in item._meta.fields}
+    if isinstance(fields.get("file"), UploadedFile) and hasattr(item, "prepare_upload"):
+        item.prepare_upload(fields["file"])
     change_fields(
         item,
         fields,
