@@ -286,6 +286,7 @@ MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 CHAT_MESSAGES_PER_SECOND = env.int("CHAT_MESSAGES_PER_SECOND", default=10)
 WS_MAX_FRAMES_PER_SECOND = env.int("WS_MAX_FRAMES_PER_SECOND", default=50)
 WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25)
+WS_SOCKETS_PER_USER_PER_ROOM = env.int("WS_SOCKETS_PER_USER_PER_ROOM", default=10)
 CHAT_ATTACHMENT_MAX_SIZE = env.int("CHAT_ATTACHMENT_MB", default=10) * 2**20
 
 # --- Production topology (deploy/): proxy trust, CORS, log format ---

@@ -17,6 +17,7 @@ from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 
 from educa.accounts.models import User
@@ -37,6 +38,7 @@ from educa.chat.selectors import message_frame, messages_after
 from educa.chat.services import announce_typing, mark_read, post_message
 from educa.chat.throttling import allow_message
 from educa.realtime.consumers import (
+    CLOSE_FLOOD,
     CLOSE_LAYER_DOWN,
     CLOSE_NOT_MEMBER,
     LiveConsumer,
@@ -91,10 +93,16 @@ class ChatConsumer(LiveConsumer):
         await self.start()
         try:
             await self.listen(room_group(self.room.pk))
-            await self.presence(announce=True)
+            sockets = await self.presence(announce=True)
         except Exception:
             logger.warning("live feed unreachable at connect", exc_info=True)
             await self.close(code=CLOSE_LAYER_DOWN)
+            return
+        if sockets > settings.WS_SOCKETS_PER_USER_PER_ROOM:
+            await self.send_error(
+                "too_many_sockets", "You have too many sockets open in this room."
+            )
+            await self.close(code=CLOSE_FLOOD)
             return
         while after is not None:
             frames = await database_sync_to_async(replay_batch)(self.room.pk, after)
@@ -121,9 +129,9 @@ class ChatConsumer(LiveConsumer):
             await super().deliver(self.held.popleft())
         self.held = None
 
-    async def presence(self, *, announce: bool) -> None:
+    async def presence(self, *, announce: bool) -> int:
         self.present = True
-        await mark_present(
+        return await mark_present(
             self.room.pk,
             self.user.pk,
             self.user.username,

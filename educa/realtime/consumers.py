@@ -72,6 +72,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         try:
             await super().__call__(scope, receive, send)
+        except OSError:
+            # The client went away while a frame was on its way to it.
+            logger.debug("client gone", exc_info=True)
         except Exception:
             logger.exception("socket failed")
             try:
@@ -137,6 +140,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         try:
             await self.receive_frame(text_data)
+        except OSError:
+            raise  # the client went away: there is no one to answer
         except Exception:
             # A bug must cost the client one frame, never the socket.
             logger.exception("socket frame failed")

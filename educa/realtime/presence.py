@@ -88,11 +88,13 @@ def _frame(room_id: int, members: list[str]) -> dict:
 
 async def mark_present(
     room_id: int, user_id: int, username: str, socket_id: str, *, announce: bool
-) -> None:
-    """Record (or renew) the socket in the room; with `announce`, tell the room."""
-    await _update(room_id, f"{user_id}|{username}|{socket_id}", present=True)
+) -> int:
+    """Record (or renew) the socket in the room; with `announce`, tell the
+    room. Returns how many sockets the user has in the room, on every worker."""
+    members = await _update(room_id, f"{user_id}|{username}|{socket_id}", present=True)
     if announce:
         _announce_soon(room_id)
+    return sum(member.startswith(f"{user_id}|") for member in members)
 
 
 async def mark_absent(

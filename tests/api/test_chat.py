@@ -277,3 +277,22 @@ def test_disallowed_file_is_a_400_and_stores_nothing(
 
     assert response.status_code == 400
     assert not Attachment.objects.exists()
+
+
+def test_an_unsent_attachment_is_its_uploaders_alone(course, enrolled_student):
+    attachment_id = upload(client_for(enrolled_student), course.chat_room).json()["id"]
+    url = f"/api/chat/attachments/{attachment_id}/"
+
+    before = client_for(course.owner).get(url)
+    own = client_for(enrolled_student).get(url)
+    post_message(
+        room=course.chat_room,
+        sender=enrolled_student,
+        body="here it is",
+        attachment_ids=[attachment_id],
+    )
+    after = client_for(course.owner).get(url)
+
+    assert before.status_code == 403
+    assert own.status_code == 200
+    assert after.status_code == 200

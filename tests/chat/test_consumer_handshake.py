@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from educa.accounts.services import deactivate_user
 from educa.courses.services import unenroll
 from tests.chat.sockets import assert_refused, receive_type, room_path, stored_messages
 from tests.websockets import access_token, blacklist, communicator, connect_as
@@ -117,3 +118,41 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}"
+
+
+async def test_deactivated_user_is_closed_on_every_socket_and_refused_after(
+    course, enrolled_student
+):
+    chat = await connect_as(enrolled_student, room_path(course))
+    stream = await connect_as(enrolled_student, "/ws/realtime/")
+
+    await database_sync_to_async(deactivate_user)(user=enrolled_student)
+
+    for client in (chat, stream):
+        assert (await receive_close(client))["code"] == 4403
+    await assert_refused(
+        communicator(room_path(course), token=access_token(enrolled_student))
+    )
+
+
+async def test_one_user_may_hold_only_so_many_sockets_in_a_room(
+    course, enrolled_student, settings
+):
+    settings.WS_SOCKETS_PER_USER_PER_ROOM = 2
+    first = await connect_as(enrolled_student, room_path(course))
+    second = await connect_as(enrolled_student, room_path(course))
+
+    third = communicator(room_path(course), token=access_token(enrolled_student))
+    await third.connect()
+
+    assert (await receive_type(third, "error"))["code"] == "too_many_sockets"
+    assert (await receive_close(third))["code"] == 4429
+    await first.disconnect()
+    await second.disconnect()
+
+
+async def receive_close(client) -> dict:
+    while True:
+        output = await client.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            return output

@@ -249,3 +249,23 @@ async def test_room_emptied_and_refilled_on_a_worker_still_hears_messages(
     assert (await receive_type(again, "chat_message"))["message"] == "still here?"
     await again.disconnect()
     await owner.disconnect()
+
+
+async def test_typing_floods_reach_the_room_once_per_person_and_interval(
+    course, enrolled_student
+):
+    typists = [await connect_as(enrolled_student, room_path(course)) for _ in range(3)]
+    other = await connect_as(course.owner, room_path(course))
+
+    for typist in typists:
+        for _ in range(10):
+            await typist.send_json_to({"type": "typing"})
+
+    first = await receive_type(other, "typing")
+    heard = []
+    while not await other.receive_nothing(timeout=1):  # whatever else arrives
+        heard.append((await other.receive_json_from())["type"])
+    assert first["user_id"] == enrolled_student.pk
+    assert "typing" not in heard
+    for client in (*typists, other):
+        await client.disconnect()

@@ -43,7 +43,7 @@ def test_readyz_reports_every_dependency_ready(client, db):
 
 def test_readyz_names_pending_migrations(client, db):
     MigrationRecorder.Migration.objects.filter(
-        app="learning", name="0001_initial"
+        app="learning", name="0002_enrollment_moved_to_courses"
     ).delete()
 
     response = client.get("/readyz")

@@ -139,3 +139,16 @@ async def test_live_feed_failure_closes_the_socket_with_4500(
         while output.get("text"):  # a frame already on its way
             output = await client.receive_output(timeout=10)
         assert output == {"type": "websocket.close", "code": 4500}
+
+
+async def test_deeply_nested_frame_is_an_error_frame_and_the_stream_stays_up(student):
+    client = await connect_as(student, PATH)
+    await client.receive_json_from(timeout=3)  # unread
+
+    await client.send_to(text_data="[" * 10_000 + "]" * 10_000)
+    error = await client.receive_json_from(timeout=3)
+    await client.send_json_to({"type": "ping"})
+
+    assert error["code"] == "invalid_json"
+    assert await client.receive_json_from(timeout=3) == {"type": "pong"}
+    await client.disconnect()
