@@ -296,3 +296,20 @@ def test_an_unsent_attachment_is_its_uploaders_alone(course, enrolled_student):
     assert before.status_code == 403
     assert own.status_code == 200
     assert after.status_code == 200
+
+
+def test_attachment_download_type_is_one_the_schema_allows(course, enrolled_student):
+    attachment_id = upload(client_for(enrolled_student), course.chat_room).json()["id"]
+    post_message(
+        room=course.chat_room,
+        sender=enrolled_student,
+        body="notes",
+        attachment_ids=[attachment_id],
+    )
+
+    download = client_for(course.owner).get(f"/api/chat/attachments/{attachment_id}/")
+    schema = client_for().get("/api/schema/?format=json").json()
+
+    operation = schema["paths"]["/api/chat/attachments/{attachment_id}/"]["get"]
+    assert download["Content-Type"].startswith("text/plain")
+    assert list(operation["responses"]["200"]["content"]) == ["*/*"]
