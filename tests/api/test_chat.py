@@ -231,15 +231,16 @@ def upload(client, room, name="notes.txt", data=b"hello"):
     )
 
 
+def send_with(room, sender, attachment_id: int) -> None:
+    post_message(
+        room=room, sender=sender, body="see file", attachment_ids=[attachment_id]
+    )
+
+
 def test_member_uploads_a_file_and_members_download_it(course, enrolled_student):
     response = upload(client_for(enrolled_student), course.chat_room)
     attachment_id = response.json()["id"]
-    post_message(
-        room=course.chat_room,
-        sender=enrolled_student,
-        body="see file",
-        attachment_ids=[attachment_id],
-    )
+    send_with(course.chat_room, enrolled_student, attachment_id)
 
     download = client_for(course.owner).get(f"/api/chat/attachments/{attachment_id}/")
 
@@ -285,12 +286,7 @@ def test_an_unsent_attachment_is_its_uploaders_alone(course, enrolled_student):
 
     before = client_for(course.owner).get(url)
     own = client_for(enrolled_student).get(url)
-    post_message(
-        room=course.chat_room,
-        sender=enrolled_student,
-        body="here it is",
-        attachment_ids=[attachment_id],
-    )
+    send_with(course.chat_room, enrolled_student, attachment_id)
     after = client_for(course.owner).get(url)
 
     assert before.status_code == 403
@@ -300,12 +296,7 @@ def test_an_unsent_attachment_is_its_uploaders_alone(course, enrolled_student):
 
 def test_attachment_download_type_is_one_the_schema_allows(course, enrolled_student):
     attachment_id = upload(client_for(enrolled_student), course.chat_room).json()["id"]
-    post_message(
-        room=course.chat_room,
-        sender=enrolled_student,
-        body="notes",
-        attachment_ids=[attachment_id],
-    )
+    send_with(course.chat_room, enrolled_student, attachment_id)
 
     download = client_for(course.owner).get(f"/api/chat/attachments/{attachment_id}/")
     schema = client_for().get("/api/schema/?format=json").json()
