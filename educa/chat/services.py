@@ -3,8 +3,8 @@
 after commit."""
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
+from contextlib import nullcontext
 from uuid import UUID
 
 from django.core.cache import cache
@@ -17,11 +17,12 @@ from educa.chat.permissions import NOT_ALLOWED, can_archive_room, may_use_room
 from educa.chat.selectors import message_frame, room_members
 from educa.courses.models import Course
 from educa.courses.permissions import viewable_courses
+from educa.ops.locks import held
 from educa.realtime.notify import notify_user, push_to_room
 
 MAX_MESSAGE_LENGTH = 4000
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
-# pg_advisory_lock's first key: the namespace of "one room's messages".
+# The lock namespace (educa/ops/locks.py) of "one room's messages".
 ROOM_ORDER_LOCK = 7301
 NO_SUCH_PERSON = "No one you share a course with has that id."
 # A person's typing is announced at most once per this many seconds per room.
@@ -121,7 +122,12 @@ def post_message(
     )
     try:
         with (
-            _in_room_order(room.pk),
+            # A room's messages are stored and published one at a time, on
+            # every worker: a message's id is taken at the INSERT but heard
+            # at the PUBLISH after commit, and two workers could publish in
+            # the other order, so a client reconnecting with the highest id
+            # it saw (`?after=`) would skip the earlier one.
+            held(ROOM_ORDER_LOCK, room.pk),
             transaction.atomic() if needs_atomic else nullcontext(),
         ):
             message = Message.objects.create(
@@ -140,31 +146,6 @@ def post_message(
             raise
         return earlier, False  # a retry: stored the first time
     return message, True
-
-
-@contextmanager
-def _in_room_order(room_id: int) -> Iterator[None]:
-    """Store and publish one room's messages one at a time, across workers.
-
-    A message's id is taken when it is inserted, but it reaches sockets when
-    it is published after commit; two workers could publish in the other
-    order, and a client reconnecting with the highest id it saw (`?after=`)
-    would skip the earlier one. Under this lock every socket hears a room's
-    messages in id order. SQLite (the embedded default) is one process whose
-    writes are already one at a time.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ROOM_ORDER_LOCK, room_id])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_unlock(%s, %s)", [ROOM_ORDER_LOCK, room_id]
-            )
 
 
 def _earlier_message(sender: User, client_id: UUID) -> Message | None:
