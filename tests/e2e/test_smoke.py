@@ -1,7 +1,12 @@
-"""The embedded default (SQLite, in-memory layer, local-memory cache) really serves."""
+"""The embedded default (SQLite, live events in the one process, local-memory
+cache) really serves pages and chat."""
 
+import json
 import urllib.request
 
+from websockets.sync.client import connect
+
+from educa.courses.management.commands.seed_demo import DEMO_PASSWORD
 from tests.servers import django_env, manage, uvicorn_server
 
 
@@ -17,8 +22,40 @@ def test_embedded_default_serves_catalog_and_login(tmp_path):
         catalog = urllib.request.urlopen(f"{base_url}/", timeout=10)
         login = urllib.request.urlopen(f"{base_url}/accounts/login/", timeout=10)
         catalog_html = catalog.read().decode()
+        heard = chat_between_demo_people(base_url)
 
     assert catalog.status == 200
     assert login.status == 200
     assert "Django from Zero" in catalog_html
     assert (data_dir / "educa.sqlite3").exists()
+    assert heard["message"] == "hello from the embedded default"
+
+
+def demo_token(base_url: str, username: str) -> str:
+    request = urllib.request.Request(
+        f"{base_url}/api/token/",
+        data=json.dumps({"username": username, "password": DEMO_PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    return json.load(urllib.request.urlopen(request, timeout=10))["access"]
+
+
+def chat_between_demo_people(base_url: str) -> dict:
+    """A demo student says something in their course's room from one socket
+    (a phone); their other socket (a laptop) hears it."""
+    student = demo_token(base_url, "grace")
+    request = urllib.request.Request(
+        f"{base_url}/api/me/courses/", headers={"Authorization": f"Bearer {student}"}
+    )
+    course = json.load(urllib.request.urlopen(request, timeout=10))["results"][0]
+    room = base_url.replace("http://", "ws://") + f"/ws/chat/room/{course['id']}/"
+    with (
+        connect(f"{room}?token={student}", origin=base_url) as listener,
+        connect(f"{room}?token={student}", origin=base_url) as speaker,
+    ):
+        speaker.send(json.dumps({"message": "hello from the embedded default"}))
+        while (frame := json.loads(listener.recv(timeout=10)))["type"] != (
+            "chat_message"
+        ):
+            pass
+    return frame
