@@ -8,21 +8,12 @@ Client frames (JSON objects):
 - `{"type": "ping"}`
 """
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from educa.chat.models import Message
-
-MAX_FRAME_CHARS = 32_000
-
-
-class ProtocolError(Exception):
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+from educa.realtime.frames import ProtocolError, parse_json_object
 
 
 @dataclass(frozen=True)
@@ -56,16 +47,7 @@ def _positive_int(value: Any) -> bool:
 
 def parse_client_frame(text: str | None) -> ClientFrame:
     """The frame `text` encodes; ProtocolError (with a code) if it is bad."""
-    if text is None:
-        raise ProtocolError("invalid_frame", "Send text frames holding JSON.")
-    if len(text) > MAX_FRAME_CHARS:
-        raise ProtocolError("frame_too_large", "The frame is too large.")
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise ProtocolError("invalid_json", "The frame is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise ProtocolError("invalid_frame", "A frame is a JSON object.")
+    data = parse_json_object(text)
     kind = data.get("type", "message" if "message" in data else None)
     if kind == "message":
         return _send_message(data)

@@ -8,7 +8,6 @@ Close codes (documented in the README):
   `?after=` and the missed frames are replayed from the database.
 """
 
-import json
 import logging
 import time
 from typing import Any
@@ -20,6 +19,7 @@ from django.conf import settings
 from educa.ops.logs import log_websocket
 from educa.realtime import fanout
 from educa.realtime.fanout import Event, frame_text
+from educa.realtime.frames import ProtocolError, parse_json_object
 from educa.realtime.groups import user_group
 from educa.realtime.selectors import (
     notification_frame,
@@ -165,20 +165,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await super().websocket_disconnect(message)
 
 
-def parse_json_object(text: str | None) -> dict[str, Any]:
-    """The JSON object a text frame holds; ValueError (with a client-facing
-    reason) when it holds anything else, however deeply nested."""
-    if text is None:
-        raise ValueError("invalid_frame")
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise ValueError("invalid_json") from None
-    if not isinstance(data, dict):
-        raise ValueError("invalid_frame")
-    return data
-
-
 class RealtimeConsumer(LiveConsumer):
     """`ws/realtime/`: the signed-in user's notifications and unread counts.
 
@@ -225,8 +211,8 @@ class RealtimeConsumer(LiveConsumer):
     async def receive_frame(self, text_data: str | None) -> None:
         try:
             frame = parse_json_object(text_data)
-        except ValueError as error:
-            await self.send_error(str(error), "Frames must be JSON objects.")
+        except ProtocolError as error:
+            await self.send_error(error.code, error.detail)
             return
         if frame.get("type") == "ping":
             await self.send_json({"type": "pong"})
