@@ -77,6 +77,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             logger.debug("client gone", exc_info=True)
         except Exception:
             logger.exception("socket failed")
+            # Leave before the close goes out: a client that reconnects at
+            # once must not find its old socket still present.
+            await self.leave()
             try:
                 await send({"type": "websocket.close", "code": CLOSE_INTERNAL_ERROR})
             except Exception:
