@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from educa.accounts.models import User
 from educa.chat.access import room_for
 from educa.chat.models import Room
 from educa.chat.routing import room_socket_path
 from educa.chat.selectors import room_history, room_title, rooms_for_user
+from educa.chat.services import NO_SUCH_PERSON, open_direct_room
 from educa.realtime.selectors import user_notifications
 
 INBOX_NOTIFICATIONS = 20
@@ -65,3 +69,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "notifications": user_notifications(request.user.pk)[:INBOX_NOTIFICATIONS],
         },
     )
+
+
+@login_required
+@require_POST
+def start_direct(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Open (or find) my direct room with a person, and go there.
+
+    Anyone who shares no course with me gets the same 404 as an unknown id.
+    """
+    other = User.objects.filter(pk=user_id).first()
+    if other is None:
+        raise Http404(NO_SUCH_PERSON)
+    try:
+        direct, _ = open_direct_room(user=request.user, other=other)
+    except ValidationError as error:
+        if NO_SUCH_PERSON in error.messages:
+            raise Http404(NO_SUCH_PERSON) from None
+        messages.error(request, " ".join(error.messages))
+        return redirect("chat_inbox")
+    return redirect("chat_room", direct.pk)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from educa.chat.models import Room
 from educa.chat.services import open_direct_room, post_message
 from educa.realtime.notify import notify_user
 from tests.factories import EnrollmentFactory, StudentFactory
@@ -117,3 +118,47 @@ def test_header_has_the_live_bell_for_signed_in_people_only(client, student):
     assert 'id="notification-bell"' not in anonymous
     assert 'id="notification-bell"' in signed_in
     assert "js/realtime.js" in signed_in
+
+
+def test_starting_a_direct_message_opens_the_room_with_that_person(
+    client, course, enrolled_student
+):
+    client.force_login(enrolled_student)
+
+    response = client.post(f"/chat/direct/{course.owner.pk}/")
+
+    direct = Room.objects.get(kind=Room.Kind.DIRECT)
+    assert response.status_code == 302
+    assert response["Location"] == f"/chat/{direct.pk}/"
+    assert set(direct.members.values_list("pk", flat=True)) == {
+        enrolled_student.pk,
+        course.owner.pk,
+    }
+    assert client.post(f"/chat/direct/{course.owner.pk}/")["Location"] == (
+        f"/chat/{direct.pk}/"
+    )
+    assert Room.objects.filter(kind=Room.Kind.DIRECT).count() == 1
+
+
+@pytest.mark.parametrize("target", ["stranger", "unknown"])
+def test_no_direct_message_with_someone_who_shares_no_course(
+    client, enrolled_student, target
+):
+    stranger = StudentFactory()
+    client.force_login(enrolled_student)
+    user_id = stranger.pk if target == "stranger" else 99999
+
+    response = client.post(f"/chat/direct/{user_id}/")
+
+    assert response.status_code == 404
+    assert not Room.objects.filter(kind=Room.Kind.DIRECT).exists()
+
+
+def test_starting_a_direct_message_needs_a_post_and_a_signed_in_person(
+    client, course, enrolled_student
+):
+    assert client.post(f"/chat/direct/{course.owner.pk}/").status_code == 302
+    client.force_login(enrolled_student)
+
+    assert client.get(f"/chat/direct/{course.owner.pk}/").status_code == 405
+    assert not Room.objects.filter(kind=Room.Kind.DIRECT).exists()
