@@ -45,6 +45,7 @@ from educa.realtime.consumers import (
     after_param,
 )
 from educa.realtime.fanout import Event
+from educa.realtime.frames import pong_frame
 from educa.realtime.groups import room_group
 from educa.realtime.presence import mark_absent, mark_present
 
@@ -197,7 +198,7 @@ class ChatConsumer(LiveConsumer):
                 room=self.room, user=self.user
             )
         else:
-            await self.send_json({"type": "pong"})
+            await self.send_json(pong_frame())
 
     async def pass_on(self, event: Event) -> None:
         frame = event.frame

@@ -1,4 +1,6 @@
-"""The chat socket's wire format: parse client frames, build server frames.
+"""The chat socket's wire format: parse client frames, build server frames
+(a stored message's frame is `educa.chat.selectors.message_frame`; the
+frames every socket shares are in educa/realtime/frames.py).
 
 Client frames (JSON objects):
 - `{"message": "text", "client_id": "<uuid>", "attachments": [ids]}`
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from educa.accounts.models import User
 from educa.chat.models import Message
 from educa.realtime.frames import ProtocolError, parse_json_object
 
@@ -104,3 +107,28 @@ def ack_frame(message: Message, *, duplicate: bool) -> dict[str, Any]:
 def member_left_frame(room_id: int, user_id: int) -> dict[str, Any]:
     """To a socket whose user may no longer use the room, before it closes."""
     return {"type": "member_left", "room": room_id, "user_id": user_id}
+
+
+def read_frame(room_id: int, user: User, message_id: int) -> dict[str, Any]:
+    """To the room: `user` has read up to `message_id`."""
+    return {
+        "type": "read",
+        "room": room_id,
+        "user": user.username,
+        "user_id": user.pk,
+        "message_id": message_id,
+    }
+
+
+def typing_frame(room_id: int, user: User) -> dict[str, Any]:
+    return {
+        "type": "typing",
+        "room": room_id,
+        "user": user.username,
+        "name": user.name,
+        "user_id": user.pk,
+    }
+
+
+def room_archived_frame(room_id: int) -> dict[str, Any]:
+    return {"type": "room_archived", "room": room_id}

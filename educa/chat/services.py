@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from educa.accounts.models import User
 from educa.chat.models import Attachment, Membership, Message, Room
 from educa.chat.permissions import NOT_ALLOWED, can_archive_room, may_use_room
+from educa.chat.protocol import read_frame, room_archived_frame, typing_frame
 from educa.chat.selectors import message_frame, room_members
 from educa.courses.models import Course
 from educa.courses.permissions import viewable_courses
@@ -270,16 +271,7 @@ def mark_read(*, room: Room, user: User, message_id: int) -> Membership:
     if message_id > membership.last_read_message_id:
         membership.last_read_message_id = message_id
         membership.save(update_fields=["last_read_message_id"])
-        push_to_room(
-            room.pk,
-            {
-                "type": "read",
-                "room": room.pk,
-                "user": user.username,
-                "user_id": user.pk,
-                "message_id": message_id,
-            },
-        )
+        push_to_room(room.pk, read_frame(room.pk, user, message_id))
     return membership
 
 
@@ -291,7 +283,7 @@ def archive_room(*, room: Room, by: User) -> Room:
     if not room.is_archived:
         room.status = Room.Status.ARCHIVED
         room.save(update_fields=["status"])
-        push_to_room(room.pk, {"type": "room_archived", "room": room.pk})
+        push_to_room(room.pk, room_archived_frame(room.pk))
     return room
 
 
@@ -300,13 +292,4 @@ def announce_typing(*, room: Room, user: User) -> None:
     TYPING_EVERY_SECONDS however many sockets and frames they send."""
     if not cache.add(f"typing:{room.pk}:{user.pk}", 1, TYPING_EVERY_SECONDS):
         return
-    push_to_room(
-        room.pk,
-        {
-            "type": "typing",
-            "room": room.pk,
-            "user": user.username,
-            "name": user.name,
-            "user_id": user.pk,
-        },
-    )
+    push_to_room(room.pk, typing_frame(room.pk, user))

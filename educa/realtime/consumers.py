@@ -19,7 +19,14 @@ from django.conf import settings
 from educa.ops.logs import log_websocket
 from educa.realtime import fanout
 from educa.realtime.fanout import Event, frame_text
-from educa.realtime.frames import ProtocolError, parse_json_object
+from educa.realtime.frames import (
+    ProtocolError,
+    error_frame,
+    heartbeat_frame,
+    parse_json_object,
+    pong_frame,
+    unread_frame,
+)
 from educa.realtime.groups import user_group
 from educa.realtime.selectors import (
     notification_frame,
@@ -37,10 +44,6 @@ CLOSE_INTERNAL_ERROR = 1011
 ACCESS_CHANGED = "access_changed"  # {"course_id"}: check access again
 ACCESS_REVOKED = "access_revoked"  # the user was deactivated
 SOCKET_EVENTS = frozenset({ACCESS_CHANGED, ACCESS_REVOKED})
-
-
-def error_frame(code: str, detail: str) -> dict[str, str]:
-    return {"type": "error", "code": code, "detail": detail}
 
 
 def after_param(scope: dict) -> int | None:
@@ -104,9 +107,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send_json(error_frame(code, detail))
 
     async def heartbeat(self) -> None:
-        await self.send_json(
-            {"type": "heartbeat", "interval": settings.WS_HEARTBEAT_SECONDS}
-        )
+        await self.send_json(heartbeat_frame(settings.WS_HEARTBEAT_SECONDS))
 
     async def fanout_failed(self) -> None:
         self.groups_joined = ()
@@ -199,7 +200,7 @@ class RealtimeConsumer(LiveConsumer):
         for frame in backlog:
             await self.send_json(frame)
             self.replayed_up_to = frame["id"]
-        await self.send_json({"type": "unread", "unread": unread})
+        await self.send_json(unread_frame(unread))
 
     @staticmethod
     def backlog(user_id: int, after: int | None) -> tuple[list[dict], int]:
@@ -218,7 +219,7 @@ class RealtimeConsumer(LiveConsumer):
             await self.send_error(error.code, error.detail)
             return
         if frame.get("type") == "ping":
-            await self.send_json({"type": "pong"})
+            await self.send_json(pong_frame())
         else:
             await self.send_error(
                 "unknown_type", 'This stream only accepts {"type": "ping"}.'

@@ -1,4 +1,7 @@
-"""What every socket does with a client's text frame before reading it."""
+"""The wire format every socket shares: reading a client's text frame, and
+the server frames of the realtime layer (chat's own are in
+educa/chat/protocol.py; a stored row's frame is built by the selector that
+reads it: `notification_frame`, chat's `message_frame`)."""
 
 import json
 from typing import Any
@@ -29,3 +32,33 @@ def parse_json_object(text: str | None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ProtocolError("invalid_frame", "A frame is a JSON object.")
     return data
+
+
+def error_frame(code: str, detail: str) -> dict[str, str]:
+    """A bad client frame, or a refused one: the socket stays open."""
+    return {"type": "error", "code": code, "detail": detail}
+
+
+def pong_frame() -> dict[str, str]:
+    return {"type": "pong"}
+
+
+def heartbeat_frame(interval: float) -> dict[str, Any]:
+    return {"type": "heartbeat", "interval": interval}
+
+
+def unread_frame(unread: int) -> dict[str, Any]:
+    """The user's unread notification count."""
+    return {"type": "unread", "unread": unread}
+
+
+def presence_frame(
+    room_id: int, count: int, listed: list[tuple[int, str]]
+) -> dict[str, Any]:
+    """Who is connected: `count` people, of whom `listed` (id, username)."""
+    return {
+        "type": "presence",
+        "room": room_id,
+        "count": count,
+        "users": [{"id": pk, "user": name} for pk, name in listed],
+    }

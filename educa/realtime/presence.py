@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from educa.realtime.fanout import apublish
+from educa.realtime.frames import presence_frame
 from educa.realtime.groups import room_group
 
 PRESENCE_TTL_BEATS = 3
@@ -77,13 +78,7 @@ def _frame(room_id: int, members: list[str]) -> dict:
     for member in members:
         user_id, username, _ = member.split("|", 2)
         users[int(user_id)] = username
-    listed = sorted(users.items())[:PRESENCE_LISTED]
-    return {
-        "type": "presence",
-        "room": room_id,
-        "count": len(users),
-        "users": [{"id": pk, "user": name} for pk, name in listed],
-    }
+    return presence_frame(room_id, len(users), sorted(users.items())[:PRESENCE_LISTED])
 
 
 async def mark_present(

@@ -3,6 +3,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from educa.realtime.frames import unread_frame
 from educa.realtime.models import Notification
 from educa.realtime.notify import push_to_user
 from educa.realtime.selectors import unread_notification_count
@@ -23,5 +24,5 @@ def mark_notifications_read(
         unread = unread.filter(id__lte=up_to)
     unread.update(read_at=timezone.now())
     left = unread_notification_count(user_id)
-    push_to_user(user_id, {"type": "unread", "unread": left})
+    push_to_user(user_id, unread_frame(left))
     return left
