@@ -397,11 +397,9 @@ TASK_SCHEDULE = {
 }
 # Where links in e-mails sent without a request (reminders, missed messages)
 # point: the site's public address.
-SITE_URL = env.str(
-    "SITE_URL",
-    default="http://127.0.0.1:8000"
-    if DEBUG
-    else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+SITE_URL = (
+    env.str("SITE_URL", default="")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
 ).rstrip("/")
 
 # Accounts: password reset and e-mail change links, avatars.
