@@ -374,8 +374,10 @@ TASKS = {
         }[TASK_BACKEND],
     }
 }
-# A failed task runs again after 30 s, 1, 2, 4... minutes, this many times in all.
+# A failed task runs again after TASK_RETRY_SECONDS, then twice as long each
+# time, up to TASK_MAX_ATTEMPTS attempts in all.
 TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=5)
+TASK_RETRY_SECONDS = env.float("TASK_RETRY_SECONDS", default=30)
 # A worker whose heartbeat is older than this is dead: its task runs again.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
 WORKER_DEAD_AFTER_SECONDS = env.float("WORKER_DEAD_AFTER_SECONDS", default=30)

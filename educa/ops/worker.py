@@ -39,7 +39,6 @@ from educa.ops.schedule import enqueue_due
 
 logger = logging.getLogger(__name__)
 
-FIRST_RETRY_SECONDS = 30
 # Heartbeat rows of workers gone this long are deleted.
 FORGET_WORKERS_AFTER = timedelta(days=1)
 
@@ -50,8 +49,8 @@ def new_worker_id() -> str:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """30 s after the first failure, then 1, 2, 4... minutes."""
-    return timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1))
+    """TASK_RETRY_SECONDS after the first failure, then twice as long each time."""
+    return timedelta(seconds=settings.TASK_RETRY_SECONDS * 2 ** (attempts - 1))
 
 
 def give_another_attempt(result: DBTaskResult, *, status: str) -> bool:
