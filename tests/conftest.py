@@ -155,3 +155,18 @@ def course(instructor):
 @pytest.fixture
 def enrolled_student(course):
     return EnrollmentFactory(course=course).student
+
+
+@pytest.fixture
+def worker_env(live_server_env, smtp):
+    """A task worker's environment: the live server's, storing tasks in
+    PostgreSQL, with short heartbeats and retries for tests."""
+    return {
+        **live_server_env,
+        "TASK_BACKEND": "database",
+        "WORKER_HEARTBEAT_SECONDS": "0.3",
+        "WORKER_DEAD_AFTER_SECONDS": "2",
+        "TASK_RETRY_SECONDS": "0.2",
+        "EMAIL_URL": smtp.url,
+        "LOG_LEVEL": "WARNING",
+    }

@@ -45,19 +45,6 @@ def database_tasks(settings):
     RAN.clear()
 
 
-@pytest.fixture
-def worker_env(live_server_env, smtp):
-    return {
-        **live_server_env,
-        "TASK_BACKEND": "database",
-        "WORKER_HEARTBEAT_SECONDS": "0.3",
-        "WORKER_DEAD_AFTER_SECONDS": "2",
-        "TASK_RETRY_SECONDS": "0.2",
-        "EMAIL_URL": smtp.url,
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 @contextmanager
 def worker_process(env: dict[str, str]):
     process = subprocess.Popen(
