@@ -23,6 +23,7 @@ from educa.accounts.forms import (
     StudentRegistrationForm,
 )
 from educa.accounts.limits import TooManyPasswordResets, reserve_password_reset
+from educa.accounts.models import User
 from educa.accounts.services import (
     change_avatar,
     confirm_email_change,
@@ -129,7 +130,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         # An invalid form must not leave its values on the signed-in user.
         profile_form = ProfileForm(
-            request.POST, request.FILES, instance=type(user).objects.get(pk=user.pk)
+            request.POST, request.FILES, instance=User.objects.get(pk=user.pk)
         )
         if profile_form.is_valid():
             try:
