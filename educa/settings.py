@@ -366,14 +366,16 @@ LOGGING = {
 # embedded default runs each one at once in the process that enqueues it;
 # TASK_BACKEND=database stores them in the database for `worker` processes.
 TASK_BACKEND = env.str("TASK_BACKEND", default="immediate")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks_db.DatabaseBackend",
-        }[TASK_BACKEND],
-    }
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+if TASK_BACKEND not in TASK_BACKENDS:
+    sys.exit(
+        f"Educa configuration error: TASK_BACKEND={TASK_BACKEND!r}; use "
+        "'immediate' or 'database'."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 # A failed task runs again after TASK_RETRY_SECONDS, then twice as long each
 # time, up to TASK_MAX_ATTEMPTS attempts in all.
 TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=5)
