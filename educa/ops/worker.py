@@ -24,10 +24,11 @@ import logging
 import os
 import socket
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import TaskResultStatus
@@ -172,11 +173,30 @@ class Housekeeping:
     def stop(self) -> None:
         self.stopped.set()
         close_old_connections()
-        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        except DatabaseError:  # its row goes stale and is forgotten later
+            logger.warning("worker %s: could not say goodbye", self.worker_id)
 
 
 class Worker(DatabaseWorker):
-    """django-tasks-db's loop, retrying what fails."""
+    """django-tasks-db's loop, retrying what fails and riding out database
+    outages (its own loop would exit on the first error)."""
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                super().run()
+            except DatabaseError as error:
+                logger.warning(
+                    "worker %s: database unavailable (%s); trying again",
+                    self.worker_id,
+                    error,
+                )
+                connection.close()
+                time.sleep(max(self.interval, 1.0))
+            else:
+                return
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         super().run_task(db_task_result)
