@@ -4,6 +4,7 @@
 # the two cannot drift apart.
 #
 #   entrypoint.sh serve [uvicorn options]   HTTP + WebSocket on $HOST:$PORT
+#   entrypoint.sh worker [options]          background tasks and the periodic schedule
 #   entrypoint.sh migrate                   apply database migrations
 #   entrypoint.sh collectstatic             collect static files into $STATIC_ROOT
 #   entrypoint.sh <command> [args]          run anything else (a shell, manage.py ...)
@@ -42,6 +43,11 @@ case "$command" in
             --ws-per-message-deflate "$ws_per_message_deflate" \
             "$proxy_headers" \
             "$@"
+        ;;
+    worker)
+        # Runs the tasks web processes store (TASK_BACKEND=database) and
+        # enqueues the periodic ones; start as many as needed, anywhere.
+        exec python -m django worker "$@"
         ;;
     migrate)
         exec python -m django migrate --no-input "$@"

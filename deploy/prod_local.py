@@ -1,7 +1,8 @@
 """`make prod-local`: the production topology on one machine, on loopback ports.
 
 It runs what a production host runs, from the same files: deploy/entrypoint.sh
-(migrate, collectstatic, then one uvicorn process per worker) behind nginx
+(migrate, collectstatic, then one uvicorn process per worker, and the task
+workers: `entrypoint.sh worker`, TASK_BACKEND=database) behind nginx
 configured by deploy/nginx/educa.conf, on PostgreSQL and Redis from
 DATABASE_URL and REDIS_URL, with DEBUG off. Only the loopback specifics
 differ: plain HTTP (so no HTTPS redirect or HSTS) and a throwaway SECRET_KEY
@@ -9,7 +10,8 @@ unless one is set. nginx runs as a child, not a daemon, with its config, pid,
 temporary files and access log in a run directory, so nothing needs root.
 Ctrl-C (or SIGTERM) stops every process; if any of them dies, all stop.
 
-    python deploy/prod_local.py [--port 8080] [--workers 2] [--run-dir DIR]
+    python deploy/prod_local.py [--port 8080] [--workers 2] [--task-workers 1]
+                                [--run-dir DIR]
 """
 
 import argparse
@@ -129,6 +131,8 @@ def app_environment() -> dict[str, str]:
     # Each worker shares a few connections rather than opening one per
     # request or per chat message (README: DATABASE_POOL_SIZE).
     env.setdefault("DATABASE_POOL_SIZE", "8")
+    # Web workers store tasks; the task workers run them (README, Workers).
+    env.setdefault("TASK_BACKEND", "database")
     if not env.get("SECRET_KEY"):
         print("prod-local: no SECRET_KEY set, using a random one for this run.")
         env["SECRET_KEY"] = secrets.token_urlsafe(50)
@@ -191,6 +195,26 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], timeout: float) -
     raise StartFailed(f"{url} did not answer within {timeout:.0f}s")
 
 
+def wait_for_task_workers(
+    url: str, processes: list[subprocess.Popen], timeout: float
+) -> None:
+    """Until /readyz says a task worker was heard from."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise StartFailed(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                workers = json.loads(response.read())["checks"]["workers"]
+        except (OSError, ValueError, KeyError):
+            workers = "unknown"
+        if workers.endswith(" alive") and workers != "none alive":
+            return
+        time.sleep(0.2)
+    raise StartFailed(f"no task worker reported to {url} within {timeout:.0f}s")
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
     """Stop nginx first (no new requests), then the workers, gracefully."""
     for process in processes:
@@ -214,11 +238,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8080, help="nginx port")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn processes")
+    parser.add_argument(
+        "--task-workers", type=int, default=1, help="background task workers"
+    )
     parser.add_argument("--run-dir", type=Path, help="default: <DATA_DIR>/prod-local")
     args = parser.parse_args()
 
     nginx = nginx_binary()
     env = app_environment()
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{args.port}")
     settings = app_settings(env)
     run_dir = (args.run_dir or Path(settings["DATA_DIR"]) / "prod-local").resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -257,19 +285,27 @@ def main() -> int:
             )
             for port in worker_ports
         ]
+        task_workers = [
+            subprocess.Popen([ENTRYPOINT, "worker"], env=env, cwd=REPO)
+            for _ in range(args.task_workers)
+        ]
         processes = [
             subprocess.Popen(
                 [nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"]
             ),
             *workers,
+            *task_workers,
         ]
         for port in worker_ports:
             wait_until_up(f"http://127.0.0.1:{port}/healthz", processes, 60)
         url = f"http://127.0.0.1:{args.port}/"
         wait_until_up(f"{url}healthz", processes, 30)
+        if task_workers:
+            wait_for_task_workers(f"{url}readyz", processes, 60)
         print(
             f"prod-local: Educa is at {url} (nginx -> {args.workers} uvicorn "
             f"workers on ports {', '.join(map(str, worker_ports))}; "
+            f"{args.task_workers} task worker(s); "
             f"nginx files in {run_dir}). Ctrl-C stops it.",
             flush=True,
         )

@@ -63,12 +63,15 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "educa.accounts",
     "educa.courses",
     "educa.learning",
     "educa.chat",
     "educa.realtime",
     "educa.ops",
+    "educa.mail",
     "corsheaders",
 ]
 
@@ -257,6 +260,9 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
+    # Inactive accounts, and sign-ups yet to verify their address (when
+    # REQUIRE_EMAIL_VERIFICATION is on), get no token.
+    "USER_AUTHENTICATION_RULE": "educa.accounts.services.may_sign_in",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Educa API",
@@ -354,3 +360,60 @@ LOGGING = {
     "loggers": {"educa.cache": {"filters": ["cache_errors"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# --- Background work and e-mail (README: "E-mail" and "Workers") ---
+# Tasks go through Django's tasks API (the django-tasks backport). The
+# embedded default runs each one at once in the process that enqueues it;
+# TASK_BACKEND=database stores them in the database for `worker` processes.
+TASK_BACKEND = env.str("TASK_BACKEND", default="immediate")
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASK_BACKEND not in TASK_BACKENDS:
+    sys.exit(
+        f"Educa configuration error: TASK_BACKEND={TASK_BACKEND!r}; use "
+        "'immediate' or 'database'."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# A failed task runs again after TASK_RETRY_SECONDS, then twice as long each
+# time, up to TASK_MAX_ATTEMPTS attempts in all.
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=5)
+TASK_RETRY_SECONDS = env.float("TASK_RETRY_SECONDS", default=30)
+# A worker whose heartbeat is older than this is dead: its task runs again.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
+WORKER_DEAD_AFTER_SECONDS = env.float("WORKER_DEAD_AFTER_SECONDS", default=30)
+# Periodic tasks: cron expressions (UTC) run by the workers, once per slot
+# however many workers there are (educa/ops/schedule.py).
+TASK_SCHEDULE = {
+    "enrollment-reminders": {
+        "task": "educa.learning.tasks.send_enrollment_reminders",
+        "cron": env.str("ENROLL_REMINDER_CRON", default="0 9 * * *"),
+    },
+    "missed-messages": {
+        "task": "educa.chat.tasks.send_missed_message_emails",
+        "cron": env.str("MISSED_MESSAGES_CRON", default="* * * * *"),
+    },
+    "stalled-emails": {
+        "task": "educa.mail.tasks.deliver_stalled_emails",
+        "cron": "*/5 * * * *",
+    },
+}
+# Where links in e-mails sent without a request (reminders, missed messages)
+# point: the site's public address.
+SITE_URL = (
+    env.str("SITE_URL", default="")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+).rstrip("/")
+
+# Accounts: password reset and e-mail change links, avatars.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600
+EMAIL_CHANGE_TIMEOUT = env.int("EMAIL_CHANGE_HOURS", default=24) * 3600
+PASSWORD_RESETS_PER_IP = env.int("PASSWORD_RESETS_PER_IP", default=20)
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=3)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+REQUIRE_EMAIL_VERIFICATION = env.bool("REQUIRE_EMAIL_VERIFICATION", default=False)
+AVATAR_MAX_SIZE = env.int("AVATAR_MAX_MB", default=5) * 2**20
+ENROLL_REMINDER_DAYS = env.int("ENROLL_REMINDER_DAYS", default=7)
+# A direct message or @mention still unread this long is e-mailed.
+MISSED_MESSAGES_MINUTES = env.int("MISSED_MESSAGES_MINUTES", default=10)

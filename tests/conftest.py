@@ -22,6 +22,7 @@ from tests.factories import (
     StudentFactory,
 )
 from tests.servers import database_url, django_env, uvicorn_server
+from tests.smtp import smtp_server as run_smtp_server
 
 
 def _unreachable(host: str, port: int) -> bool:
@@ -77,13 +78,34 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def live_server_env(transactional_db, settings) -> dict[str, str]:
+def smtp():
+    """A real SMTP server (aiosmtpd) for this test; `smtp.inbox` holds what
+    it received, `smtp.url` is the EMAIL_URL sending to it. Live servers and
+    workers of the test send there (see live_server_env)."""
+    with run_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_settings(smtp, settings):
+    """This process's mail goes to the test's SMTP server too."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp.host, smtp.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return smtp
+
+
+@pytest.fixture
+def live_server_env(transactional_db, settings, request) -> dict[str, str]:
     """The environment of a server process sharing the test's PostgreSQL
-    database, Redis and media folder."""
+    database, Redis and media folder (and its SMTP server, if it has one)."""
+    smtp = request.getfixturevalue("smtp") if "smtp" in request.fixturenames else None
     return django_env(
         DATABASE_URL=database_url(connection.settings_dict),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DEBUG="true",
+        EMAIL_URL=smtp.url if smtp else "consolemail://",
     )
 
 
@@ -133,3 +155,18 @@ def course(instructor):
 @pytest.fixture
 def enrolled_student(course):
     return EnrollmentFactory(course=course).student
+
+
+@pytest.fixture
+def worker_env(live_server_env, smtp):
+    """A task worker's environment: the live server's, storing tasks in
+    PostgreSQL, with short heartbeats and retries for tests."""
+    return {
+        **live_server_env,
+        "TASK_BACKEND": "database",
+        "WORKER_HEARTBEAT_SECONDS": "0.3",
+        "WORKER_DEAD_AFTER_SECONDS": "2",
+        "TASK_RETRY_SECONDS": "0.2",
+        "EMAIL_URL": smtp.url,
+        "LOG_LEVEL": "WARNING",
+    }

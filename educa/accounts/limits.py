@@ -99,3 +99,35 @@ def reserve_password_check(
             )
         counted.append(key)
     return PasswordCheck(keys=counted)
+
+
+class TooManyPasswordResets(Exception):
+    """The client address asked for too many reset links; `wait`: seconds."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(f"Too many reset requests; try again in {wait} seconds.")
+        self.wait = wait
+
+
+def reserve_password_reset(*, request: HttpRequest, email: str) -> bool:
+    """Count one reset request for the client address and for `email`.
+
+    Raises TooManyPasswordResets when the address is over its limit (that
+    answer says nothing about `email`). Returns False when `email` had its
+    share of links this window: the caller then sends nothing but answers
+    as always, so the limit cannot tell whether an account has it.
+    """
+    window_seconds = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    now = time.time()
+    window = int(now // window_seconds)
+    by_ip = increment_counter(
+        cache, f"password-resets:ip:{client_address(request)}:{window}", window_seconds
+    )
+    if by_ip is not None and by_ip > settings.PASSWORD_RESETS_PER_IP:
+        raise TooManyPasswordResets(
+            wait=math.ceil(window_seconds - now % window_seconds)
+        )
+    by_address = increment_counter(
+        cache, f"password-resets:email:{_account_key(email)}:{window}", window_seconds
+    )
+    return by_address is None or by_address <= settings.PASSWORD_RESETS_PER_ADDRESS

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from educa.accounts.avatars import avatar_url
+
 INSTRUCTORS_GROUP = "Instructors"
 # Sign-up and profile changes refuse an address another account uses. The
 # answer asserts nothing about that account (who has it, that it exists), and
@@ -18,6 +20,15 @@ class User(AbstractUser):
 
     email = models.EmailField(_("email address"))
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    bio = models.TextField(_("bio"), max_length=500, blank=True)
+    # "avatars/<id>/<random>": the stored sizes are "<this>-<size>.webp".
+    avatar = models.CharField(_("avatar"), max_length=100, blank=True, editable=False)
+    email_missed_messages = models.BooleanField(
+        _("e-mail me direct messages and mentions I missed"), default=True
+    )
+    # False only for people who signed up while REQUIRE_EMAIL_VERIFICATION
+    # was on and have not followed the link yet.
+    email_verified = models.BooleanField(_("e-mail address verified"), default=True)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -38,6 +49,11 @@ class User(AbstractUser):
     def name(self) -> str:
         """What other people see: the display name, else the username."""
         return self.display_name or self.username
+
+    def avatar_url(self, size: int = 64) -> str:
+        """The picture of at least `size` pixels square: the uploaded one,
+        else a generated one with the person's initials."""
+        return avatar_url(stem=self.avatar, name=self.name, key=self.pk or 0, size=size)
 
     @property
     def is_instructor(self) -> bool:

@@ -66,6 +66,17 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("register/", accounts.RegisterView.as_view(), name="register"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/avatar/", accounts.AvatarView.as_view(), name="me-avatar"),
+    path("me/password/", accounts.PasswordChangeView.as_view(), name="me-password"),
+    path("me/email/", accounts.EmailChangeView.as_view(), name="me-email"),
+    path(
+        "password/reset/", accounts.PasswordResetView.as_view(), name="password-reset"
+    ),
+    path(
+        "password/reset/confirm/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
     path("me/courses/", learning.MyCoursesView.as_view(), name="my-courses"),
     # Last: ids the routes do not match (`1.5`, `a/b`) get a JSON 404, not
     # Django's HTML page. Paths without the trailing slash still redirect.

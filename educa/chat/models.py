@@ -101,6 +101,8 @@ class Message(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["room", "id"], name="message_room_id_idx"),
+            # The missed-message sweep reads the last day's messages.
+            models.Index(fields=["created"], name="message_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -143,3 +145,25 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MissedMessagesEmailed(models.Model):
+    """How far a person's missed-message e-mails went: each e-mail covers
+    their unread direct messages and mentions after `last_message_id`
+    (educa/chat/missed.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+    )
+    last_message_id = models.BigIntegerField(default=0)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name_plural = "missed messages e-mailed"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} e-mailed up to message {self.last_message_id}"

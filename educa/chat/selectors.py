@@ -152,6 +152,7 @@ def message_frame(
         "user": message.sender.username,
         "name": message.sender.name,
         "user_id": message.sender_id,
+        "avatar": message.sender.avatar_url(64),
         "datetime": message.created.isoformat(),
         "client_id": str(message.client_id) if message.client_id else None,
         "mentions": message.mentions,

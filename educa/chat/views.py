@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from educa.accounts.models import User
 from educa.chat.access import room_for
+from educa.chat.missed import unsubscribe
 from educa.chat.models import Room
 from educa.chat.routing import room_socket_path
 from educa.chat.selectors import room_history, room_title, rooms_for_user
@@ -89,3 +91,19 @@ def start_direct(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("chat_inbox")
     return redirect("chat_room", direct.pk)
+
+
+@csrf_exempt  # the signed link is the credential; mail clients POST it (RFC 8058)
+@require_http_methods(["GET", "HEAD", "POST"])
+def missed_messages_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click link in missed-message e-mails: no sign-in needed."""
+    try:
+        person = unsubscribe(token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "chat/unsubscribe.html",
+            {"error": " ".join(error.messages)},
+            status=400,
+        )
+    return render(request, "chat/unsubscribe.html", {"person": person})

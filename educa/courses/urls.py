@@ -1,6 +1,6 @@
 from django.urls import path
 
-from educa.courses import authoring, media, views
+from educa.courses import authoring, media, people, views
 
 urlpatterns = [
     path("", views.course_list, name="course_list"),
@@ -43,10 +43,12 @@ urlpatterns = [
         authoring.content_delete,
         name="module_content_delete",
     ),
+    path("course/<int:pk>/people/", people.course_roster, name="course_roster"),
     path("course/<slug:slug>/", views.course_detail, name="course_detail"),
     path(
         "media/courses/<int:course_id>/<str:name>",
         media.course_media,
         name="course_media",
     ),
+    path("people/<str:username>/", people.person, name="person"),
 ]

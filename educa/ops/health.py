@@ -7,7 +7,10 @@ access log.
 
 - `GET /healthz`: the process and its event loop answer; no I/O at all.
 - `GET /readyz`: PostgreSQL answers, every migration is applied and Redis
-  answers; otherwise 503 naming what failed.
+  answers; otherwise 503 naming what failed. With TASK_BACKEND=database it
+  also says how many task workers were heard from lately ("workers":
+  "3 alive" or "none alive"): a web process serves without them, so that
+  never fails readiness, but it shows at a glance that tasks are waiting.
 """
 
 import logging
@@ -18,6 +21,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from educa.ops.worker import alive_workers
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +69,25 @@ def redis_status() -> str:
     return "ok"
 
 
+def workers_status() -> str:
+    if settings.TASK_BACKEND != "database":
+        return "not used"
+    try:
+        alive = alive_workers()
+    except DatabaseError:
+        return "unknown"
+    return f"{alive} alive" if alive else "none alive"
+
+
 def readiness() -> dict[str, str]:
-    """Check each dependency; migrations are only checked on a reachable database."""
+    """Check each dependency; migrations and workers are only checked on a
+    reachable database."""
     database = database_status()
     return {
         "database": database,
         "migrations": migrations_status() if database == "ok" else "unknown",
         "redis": redis_status(),
+        "workers": workers_status() if database == "ok" else "unknown",
     }
 
 

@@ -80,6 +80,12 @@ def test_me_shows_the_signed_in_user(as_user, instructor):
         "display_name": instructor.display_name,
         "name": instructor.display_name,
         "is_instructor": True,
+        "bio": "",
+        "avatar": {
+            size: instructor.avatar_url(int(size)) for size in ("64", "128", "256")
+        },
+        "email_missed_messages": True,
+        "email_verified": True,
     }
 
 

@@ -36,6 +36,8 @@ def unthrottled(monkeypatch):
         monkeypatch.setenv(f"THROTTLE_{scope}_RATE", "100000/min")
     for limit in ("PER_IP", "PER_ACCOUNT"):
         monkeypatch.setenv(f"PASSWORD_FAILURES_{limit}", "100000")
+    for limit in ("PER_IP", "PER_ADDRESS"):
+        monkeypatch.setenv(f"PASSWORD_RESETS_{limit}", "100000")
     monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
 
 
@@ -94,4 +96,4 @@ def test_fuzzing_every_operation_finds_no_server_error_or_schema_violation(
                 prefix = operation.path.split("{id}")[0]
                 _fuzz(operation, fuzz_server, headers, {"id": real_ids[prefix]})
 
-    assert len(operations) == 33
+    assert len(operations) == 40

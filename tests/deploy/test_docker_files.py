@@ -124,8 +124,10 @@ def test_app_image_and_prod_local_start_through_the_same_entrypoint(prod_local):
     assert "COPY deploy/entrypoint.sh /usr/local/bin/educa-entrypoint" in DOCKERFILE
     assert 'ENTRYPOINT ["educa-entrypoint"]' in dockerfile_stage("app")
     assert "educa-entrypoint collectstatic" in dockerfile_stage("app")
-    assert subcommands == {"serve", "migrate", "collectstatic"}
+    assert subcommands == {"serve", "worker", "migrate", "collectstatic"}
     assert APP["command"] == ["serve"]
+    assert COMPOSE["services"]["worker"]["command"] == ["worker"]
+    assert COMPOSE["services"]["worker"]["environment"]["TASK_BACKEND"] == "database"
     assert COMPOSE["services"]["migrate"]["command"] == ["migrate"]
     assert (
         subprocess.run(["sh", "-n", DEPLOY / "entrypoint.sh"], check=False).returncode

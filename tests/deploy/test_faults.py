@@ -164,6 +164,7 @@ def test_postgres_outage_answers_503_and_heals_without_restart(tmp_path):
                     "database": "unreachable",
                     "migrations": "unknown",
                     "redis": "ok",
+                    "workers": "unknown",
                 },
                 "failed": ["database"],
             }

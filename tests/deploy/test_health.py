@@ -36,7 +36,12 @@ def test_readyz_reports_every_dependency_ready(client, db):
     assert response.status_code == 200
     assert json.loads(response.content) == {
         "status": "ready",
-        "checks": {"database": "ok", "migrations": "ok", "redis": "ok"},
+        "checks": {
+            "database": "ok",
+            "migrations": "ok",
+            "redis": "ok",
+            "workers": "not used",
+        },
         "failed": [],
     }
 
@@ -51,7 +56,12 @@ def test_readyz_names_pending_migrations(client, db):
     assert response.status_code == 503
     assert json.loads(response.content) == {
         "status": "unavailable",
-        "checks": {"database": "ok", "migrations": "pending", "redis": "ok"},
+        "checks": {
+            "database": "ok",
+            "migrations": "pending",
+            "redis": "ok",
+            "workers": "not used",
+        },
         "failed": ["migrations"],
     }
 
@@ -66,6 +76,7 @@ def test_readyz_names_unreachable_redis(client, db, settings):
         "database": "ok",
         "migrations": "ok",
         "redis": "unreachable",
+        "workers": "not used",
     }
     assert json.loads(response.content)["failed"] == ["redis"]
 

@@ -137,6 +137,7 @@ def test_readyz_through_nginx_reports_every_dependency(topology):
         "database": "ok",
         "migrations": "ok",
         "redis": "ok",
+        "workers": "1 alive",
     }
 
 

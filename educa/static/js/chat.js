@@ -47,6 +47,11 @@
     const item = document.createElement("li");
     item.className = "chat-message" + (frame.user_id === config.userId ? " mine" : "");
     item.dataset.id = frame.id;
+    const avatar = document.createElement("img");
+    avatar.className = "avatar chat-avatar";
+    avatar.src = frame.avatar;
+    avatar.alt = "";
+    avatar.width = avatar.height = 24;
     const who = document.createElement("span");
     who.className = "chat-user";
     who.textContent = frame.name || frame.user;
@@ -56,7 +61,7 @@
     const body = document.createElement("span");
     body.className = "chat-body";
     body.textContent = frame.message;
-    item.append(who, when, body);
+    item.append(avatar, who, when, body);
     for (const file of frame.attachments || []) {
       const link = document.createElement("a");
       link.className = "chat-file";
