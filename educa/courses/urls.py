@@ -12,6 +12,25 @@ urlpatterns = [
     path("course/create/", authoring.course_create, name="course_create"),
     path("course/<int:pk>/edit/", authoring.course_edit, name="course_edit"),
     path("course/<int:pk>/delete/", authoring.course_delete, name="course_delete"),
+    path("course/<int:pk>/publish/", authoring.course_publish, name="course_publish"),
+    path(
+        "course/<int:pk>/unpublish/",
+        authoring.course_unpublish,
+        name="course_unpublish",
+    ),
+    path("course/<int:pk>/students/", authoring.course_roster, name="course_roster"),
+    path(
+        "course/markdown/preview/",
+        authoring.markdown_preview,
+        name="markdown_preview",
+    ),
+    path("course/<int:pk>/review/", views.course_review, name="course_review"),
+    path(
+        "course/<int:pk>/review/delete/",
+        views.course_review_delete,
+        name="course_review_delete",
+    ),
+    path("course/<int:pk>/unenroll/", views.course_unenroll, name="course_unenroll"),
     path(
         "course/<int:pk>/module/",
         authoring.course_module_update,
@@ -48,5 +67,10 @@ urlpatterns = [
         "media/courses/<int:course_id>/<str:name>",
         media.course_media,
         name="course_media",
+    ),
+    path(
+        "media/covers/<int:course_id>/<str:name>",
+        media.course_cover,
+        name="course_cover",
     ),
 ]
