@@ -101,12 +101,11 @@ def search_courses(courses: QuerySet[Course], text: str) -> QuerySet[Course]:
     """`courses` narrowed to those matching `text`, each annotated with its
     `rank` (higher is better; 0 without full-text search). No words: no course."""
     words = words_of(text, limit=MAX_WORDS)
-    if not words:
-        return courses.none()
-    if not is_full_text():
+    if not words or not is_full_text():
         for word in words:
             courses = courses.filter(_contains(word))
-        return courses.annotate(rank=Value(0.0, output_field=FloatField()))
+        unranked = courses.annotate(rank=Value(0.0, output_field=FloatField()))
+        return unranked if words else unranked.none()
     queries = _word_queries(words)
     for query in queries:
         courses = courses.filter(pk__in=_matching_ids(query))
@@ -169,12 +168,13 @@ def _matching_ids(query: SearchQuery) -> QuerySet[Course]:
     """Ids of the courses whose text or instructor's name matches `query`:
     two index lookups (the courses' GIN index, the instructors' names)."""
     instructors = (
-        User.objects.filter(pk__in=Course.objects.values("owner_id"))
-        .alias(name=_name_vector("display_name", "username"))
+        User.objects.filter(pk__in=Course.objects.order_by().values("owner_id"))
+        .alias(name=SearchVector("display_name", "username", config=CONFIG))
         .filter(name=query)
+        .order_by()
     )
-    by_text = Course.objects.filter(search_vector=query).values("pk")
-    by_instructor = Course.objects.filter(owner__in=instructors).values("pk")
+    by_text = Course.objects.filter(search_vector=query).order_by().values("pk")
+    by_instructor = Course.objects.filter(owner__in=instructors).order_by().values("pk")
     return by_text.union(by_instructor)
 
 

@@ -103,11 +103,16 @@ def catalog_ordering(ordering: str, *, search: str) -> str:
 
 
 def _with_counts(courses: QuerySet[Course]) -> QuerySet[Course]:
-    return courses.select_related("subject", "owner").annotate(
-        total_modules=_count_of(Module, "course"),
-        total_students=_count_of(Enrollment, "course"),
-        total_reviews=_count_of(Review, "course"),
-        average_rating=_average_rating(),
+    # The search vector is for the database only: never loaded, never cached.
+    return (
+        courses.select_related("subject", "owner")
+        .defer("search_vector")
+        .annotate(
+            total_modules=_count_of(Module, "course"),
+            total_students=_count_of(Enrollment, "course"),
+            total_reviews=_count_of(Review, "course"),
+            average_rating=_average_rating(),
+        )
     )
 
 
