@@ -149,7 +149,7 @@ class RosterEntrySerializer(serializers.ModelSerializer):
 )
 class CourseViewSet(viewsets.ModelViewSet):
     serializer_class = CourseSerializer
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_permissions(self):
         if self.action in ("list", "retrieve", "reviews"):
@@ -267,9 +267,9 @@ class CourseViewSet(viewsets.ModelViewSet):
     @extend_schema(
         request={"multipart/form-data": CoverSerializer}, responses=CourseSerializer
     )
-    @action(detail=True, methods=["put", "delete"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post", "delete"], parser_classes=[MultiPartParser])
     def cover(self, request: Request, pk: str) -> Response:
-        """PUT a picture as the cover; DELETE it (a placeholder is drawn)."""
+        """POST a picture as the cover; DELETE it (a placeholder is drawn)."""
         course = self.get_object()
         if request.method == "DELETE":
             return self._course_response(
@@ -290,9 +290,9 @@ class CourseViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(ReviewSerializer(reviews, many=True).data)
 
     @extend_schema(request=ReviewSerializer, responses=ReviewSerializer)
-    @action(detail=True, methods=["get", "put", "delete"])
+    @action(detail=True, methods=["get", "post", "delete"])
     def review(self, request: Request, pk: str) -> Response:
-        """The signed-in student's own review: GET it (404 if none), PUT
+        """The signed-in student's own review: GET it (404 if none), POST
         `rating` (1-5) and `text` to write or change it, DELETE to withdraw it."""
         course = self.get_object()
         if request.method == "GET":

@@ -207,7 +207,7 @@ def test_a_course_without_a_cover_gets_a_placeholder_from_its_title(client, cour
 def test_the_api_sets_and_removes_the_cover(course):
     api = _api(course.owner)
 
-    put = api.put(
+    put = api.post(
         f"/api/courses/{course.pk}/cover/", {"cover": png_upload()}, format="multipart"
     )
     removed = api.delete(f"/api/courses/{course.pk}/cover/")
@@ -220,7 +220,7 @@ def test_the_api_sets_and_removes_the_cover(course):
 
 
 def test_the_api_refuses_a_cover_that_is_no_image(course):
-    response = _api(course.owner).put(
+    response = _api(course.owner).post(
         f"/api/courses/{course.pk}/cover/",
         {"cover": SimpleUploadedFile("x.png", b"nope", "image/png")},
         format="multipart",
@@ -232,7 +232,7 @@ def test_the_api_refuses_a_cover_that_is_no_image(course):
 
 
 def test_another_instructor_cannot_set_the_cover(course, other_instructor):
-    response = _api(other_instructor).put(
+    response = _api(other_instructor).post(
         f"/api/courses/{course.pk}/cover/", {"cover": png_upload()}, format="multipart"
     )
 

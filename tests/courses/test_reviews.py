@@ -183,10 +183,10 @@ def test_the_api_writes_reads_and_withdraws_the_students_own_review(
 ):
     api = _api(enrolled_student)
 
-    written = api.put(
+    written = api.post(
         f"/api/courses/{course.pk}/review/", {"rating": 5, "text": "Yes"}, "json"
     )
-    changed = api.put(f"/api/courses/{course.pk}/review/", {"rating": 3}, "json")
+    changed = api.post(f"/api/courses/{course.pk}/review/", {"rating": 3}, "json")
     read = api.get(f"/api/courses/{course.pk}/review/")
     listed = _api().get(f"/api/courses/{course.pk}/reviews/")
     withdrawn = api.delete(f"/api/courses/{course.pk}/review/")
@@ -209,7 +209,7 @@ def test_the_api_writes_reads_and_withdraws_the_students_own_review(
 def test_the_api_refuses_reviews_from_people_not_enrolled(course, role, status):
     user = {"anonymous": None, "student": StudentFactory(), "owner": course.owner}[role]
 
-    response = _api(user).put(
+    response = _api(user).post(
         f"/api/courses/{course.pk}/review/", {"rating": 5}, "json"
     )
 
@@ -219,7 +219,7 @@ def test_the_api_refuses_reviews_from_people_not_enrolled(course, role, status):
 
 @pytest.mark.parametrize("body", [{"rating": 9}, {"rating": "x"}, {}, {"text": 1}])
 def test_the_api_answers_a_bad_review_with_a_400(course, enrolled_student, body):
-    response = _api(enrolled_student).put(
+    response = _api(enrolled_student).post(
         f"/api/courses/{course.pk}/review/", body, "json"
     )
 
