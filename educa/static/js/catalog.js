@@ -1,5 +1,5 @@
-// The catalog: a new sort order applies at once. Without JavaScript the
-// Search button applies it.
+// The catalog: a new sort order applies at once (without JavaScript, its
+// Sort button does).
 (function () {
   "use strict";
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
