@@ -272,6 +272,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A chat room's status shares the field name with a course's.
+    "ENUM_NAME_OVERRIDES": {"CourseStatusEnum": "educa.courses.models.Course.Status"},
 }
 
 # Web app (courses, learning): course subdomains and private media.
