@@ -1,11 +1,12 @@
 """Course search: full-text with typo correction on PostgreSQL, `icontains` elsewhere.
 
 On PostgreSQL each course keeps a search vector (title weight A, module titles
-B, overview C) in a GIN index; the instructor's name is matched at query time
-(it belongs to accounts, which can rename people without telling courses), so
-a renamed instructor is found by their new name at once. Every word of a
-search must occur in the course's text or its instructor's name; the last one
-may be the start of a word (as typed so far).
+B, overview C) in a GIN index, and courses are ranked by it. The instructor's
+name is matched through the users' own GIN index
+(`educa.accounts.models.name_search_vector`): accounts can rename people
+without telling courses, and a renamed instructor is found by the new name at
+once. Every word of a search must occur in the course's text or its
+instructor's name; the last one may be the start of a word (as typed so far).
 
 A word no course contains is taken as a typo: the nearest words of the
 vocabulary (every word of every indexed course, in a trigram GiST index) by
@@ -25,14 +26,22 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
-    SearchVectorField,
     TrigramDistance,
 )
 from django.db import connection
-from django.db.models import FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
-from educa.accounts.models import User
+from educa.accounts.models import User, name_search_vector
 from educa.courses.models import Course, Module, SearchTerm
 
 CONFIG = "english"
@@ -108,15 +117,14 @@ def search_courses(courses: QuerySet[Course], text: str) -> QuerySet[Course]:
         return unranked if words else unranked.none()
     queries = _word_queries(words)
     for query in queries:
-        courses = courses.filter(pk__in=_matching_ids(query))
+        courses = courses.filter(_matches(query))
     whole = queries[0]
     for query in queries[1:]:
         whole &= query
-    document = _Joined(
-        Coalesce("search_vector", SearchVector(Value(""), config=CONFIG)),
-        _name_vector("owner__display_name", "owner__username"),
-    )
-    return courses.annotate(rank=SearchRank(document, whole))
+    # Ranked on the course's own row only: PostgreSQL then sorts the matches
+    # before joining anything, and joins just the page it returns.
+    rank = Coalesce(SearchRank(F("search_vector"), whole), 0.0)
+    return courses.annotate(rank=rank)
 
 
 def _contains(word: str) -> Q:
@@ -160,27 +168,18 @@ def _nearest_words(word: str) -> list[str]:
     return [found for found, distance in nearest if distance <= MAX_DISTANCE]
 
 
-def _name_vector(*fields: str) -> SearchVector:
-    return SearchVector(*fields, weight="A", config=CONFIG)
+def _matches(query: SearchQuery) -> Q:
+    """Courses whose text or instructor's name matches `query`.
 
-
-def _matching_ids(query: SearchQuery) -> QuerySet[Course]:
-    """Ids of the courses whose text or instructor's name matches `query`:
-    two index lookups (the courses' GIN index, the instructors' names)."""
-    instructors = (
-        User.objects.filter(pk__in=Course.objects.order_by().values("owner_id"))
-        .alias(name=SearchVector("display_name", "username", config=CONFIG))
+    The instructors are looked up first (the users' GIN index, then only
+    those with a course), so the condition on courses is two index
+    conditions on one table: PostgreSQL ORs the GIN index of the vectors
+    with the owner index and reads each matching course once.
+    """
+    instructors = list(
+        User.objects.alias(name=name_search_vector())
         .filter(name=query)
-        .order_by()
+        .filter(Exists(Course.objects.filter(owner=OuterRef("pk"))))
+        .values_list("pk", flat=True)
     )
-    by_text = Course.objects.filter(search_vector=query).order_by().values("pk")
-    by_instructor = Course.objects.filter(owner__in=instructors).order_by().values("pk")
-    return by_text.union(by_instructor)
-
-
-class _Joined(Func):
-    """Two tsvectors as one (`||`)."""
-
-    arg_joiner = " || "
-    template = "(%(expressions)s)"
-    output_field = SearchVectorField()
+    return Q(search_vector=query) | Q(owner_id__in=instructors)

@@ -215,8 +215,9 @@ def test_a_search_takes_a_fixed_number_of_queries(django_assert_num_queries, cou
         ModuleFactory(course=CourseFactory(title=f"Python {number}"))
 
     # the words known to the vocabulary, the nearest word to the typo, the
-    # count, the page, its modules (a search is never cached)
-    with django_assert_num_queries(5):
+    # instructors of that name, the count, the page, its modules (a search is
+    # never cached)
+    with django_assert_num_queries(6):
         response = api.get("/api/courses/", {"search": "pyhton"})
 
     assert response.json()["count"] == courses

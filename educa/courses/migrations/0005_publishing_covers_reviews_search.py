@@ -9,18 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-
-class AddIndexOnPostgreSQL(migrations.AddIndex):
-    """A GIN or GiST index: PostgreSQL only. Elsewhere (the embedded SQLite)
-    the index exists in the models' state only, and search uses icontains."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from educa.ops.indexes import AddIndexOnPostgreSQL
 
 
 def published_when_created(apps, schema_editor):
