@@ -82,6 +82,7 @@ LAST = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Liskov", "Knuth
 def seed() -> None:
     """The data set, made once; a course or user of it is never changed."""
     from django.contrib.auth.hashers import make_password
+    from django.db import connection
 
     from educa.accounts.models import User
     from educa.accounts.services import ensure_instructors_group
@@ -155,6 +156,10 @@ def seed() -> None:
     ids = [course.pk for course in courses]
     for start in range(0, len(ids), 1_000):
         index_courses(ids[start : start + 1_000])
+    # Statistics as autovacuum keeps them on a live database (the planner
+    # would otherwise guess at the new tables and expression indexes).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def explain(paths: list[str]) -> None:
