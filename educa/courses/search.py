@@ -108,7 +108,11 @@ def index_courses(course_ids: Collection[int]) -> None:
 
 def search_courses(courses: QuerySet[Course], text: str) -> QuerySet[Course]:
     """`courses` narrowed to those matching `text`, each annotated with its
-    `rank` (higher is better; 0 without full-text search). No words: no course."""
+    `rank` (higher is better; 0 without full-text search). No words: no course.
+
+    On PostgreSQL it asks the vocabulary and the instructors' names right
+    away (a query each, plus one per unknown word); the courses themselves
+    are read when the queryset is."""
     words = words_of(text, limit=MAX_WORDS)
     if not words or not is_full_text():
         for word in words:
@@ -121,8 +125,9 @@ def search_courses(courses: QuerySet[Course], text: str) -> QuerySet[Course]:
     whole = queries[0]
     for query in queries[1:]:
         whole &= query
-    # Ranked on the course's own row only: PostgreSQL then sorts the matches
-    # before joining anything, and joins just the page it returns.
+    # Ranked by the course's own vector, which the scan that found the match
+    # has already read: no other table's text is turned into a vector per
+    # match (the instructor's name only decides whether it matches).
     rank = Coalesce(SearchRank(F("search_vector"), whole), 0.0)
     return courses.annotate(rank=rank)
 
