@@ -54,49 +54,70 @@ ROUND = (
     "contents-basic",
 )
 
-ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
-    "DATABASE_URL": DATABASE_URL,
-    "REDIS_URL": REDIS_URL,
-    "STATIC_ROOT": "/tmp/educa-bench-static",
-    "JWT_ACCESS_MINUTES": "240",
-    # One client IP sends thousands of requests a second: the throttles still
-    # run (and cost what they cost), they just never refuse.
-    "THROTTLE_ANON_RATE": "100000000/min",
-    "THROTTLE_USER_RATE": "100000000/min",
-    "THROTTLE_AUTH_RATE": "100000000/min",
-    # As prod-local and compose run it: opening a connection per request
-    # costs ~10 ms, and kept ones would be one per request thread.
-    "DATABASE_POOL_SIZE": "8",
-    "LOG_LEVEL": "WARNING",
-    "PYTHONPATH": str(REPO),
-}
+
+def bench_env(database_url: str, redis_url: str) -> dict[str, str]:
+    """The environment of a benchmark server: production settings on the
+    given database and Redis (bench/search.py uses its own)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "STATIC_ROOT": "/tmp/educa-bench-static",
+        "JWT_ACCESS_MINUTES": "240",
+        # One client IP sends thousands of requests a second: the throttles
+        # still run (and cost what they cost), they just never refuse.
+        "THROTTLE_ANON_RATE": "100000000/min",
+        "THROTTLE_USER_RATE": "100000000/min",
+        "THROTTLE_AUTH_RATE": "100000000/min",
+        # As prod-local and compose run it: opening a connection per request
+        # costs ~10 ms, and kept ones would be one per request thread.
+        "DATABASE_POOL_SIZE": "8",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(REPO),
+    }
 
 
-def create_database() -> None:
+ENV = bench_env(DATABASE_URL, REDIS_URL)
+
+
+def create_database(name: str = DATABASE) -> None:
     import psycopg
 
     with psycopg.connect(
         "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
     ) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def manage(*args: str) -> None:
+def manage(*args: str, env: dict[str, str] = ENV) -> None:
     subprocess.run(
         [sys.executable, "-m", "django", *args, "-v", "0"],
-        env=ENV,
+        env=env,
         cwd=REPO,
         check=True,
+    )
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    """One uvicorn worker serving bench/reference.py (Educa plus the two
+    references) on 127.0.0.1:`port`."""
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "bench.reference:application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", "1"),
+            *("--lifespan", "off", "--no-access-log", "--log-level", "warning"),
+        ],
+        env=env,
+        cwd=REPO,
     )
 
 
@@ -212,8 +233,10 @@ def _ms(text: str) -> float:
     return float(value) * _UNITS[unit]
 
 
-def wrk(url: str, seconds: int, header: str | None) -> dict:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+def wrk(
+    url: str, seconds: int, header: str | None, connections: int = CONNECTIONS
+) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += ["--timeout", "60s"]
     if header:
         command += ["-H", f"Authorization: {header}"]
@@ -290,15 +313,7 @@ def main() -> None:
         "contents-bearer": (f"/api/courses/{course_id}/contents/", bearer),
         "contents-basic": (f"/api/courses/{course_id}/contents/", basic),
     }
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "uvicorn", "bench.reference:application"),
-            *("--host", "127.0.0.1", "--port", str(port), "--workers", "1"),
-            *("--lifespan", "off", "--no-access-log", "--log-level", "warning"),
-        ],
-        env=ENV,
-        cwd=REPO,
-    )
+    server = start_server(ENV, port)
     try:
         wait_for_http(f"{base}/bench/raw/", server)
         for name, (path, header) in targets.items():

@@ -206,6 +206,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the site's root (favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "educa" / "public"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -276,6 +278,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A chat room's status shares the field name with a course's.
+    "ENUM_NAME_OVERRIDES": {"CourseStatusEnum": "educa.courses.models.Course.Status"},
 }
 
 # Web app (courses, learning): course subdomains and private media.

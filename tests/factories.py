@@ -2,6 +2,7 @@ import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image as PillowImage
 
 from educa.accounts.models import User
@@ -14,10 +15,12 @@ from educa.courses.models import (
     File,
     Image,
     Module,
+    Review,
     Subject,
     Text,
     Video,
 )
+from educa.courses.search import index_courses
 
 PASSWORD = "correct-horse-battery"
 
@@ -69,6 +72,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Course {n}")
     slug = factory.Sequence(lambda n: f"course-{n}")
     overview = "What this course teaches."
+    # Published, as most tests need a course people can find; services make
+    # drafts (tests of drafts say `status=Course.Status.DRAFT`).
+    status = Course.Status.PUBLISHED
+    published_at = factory.LazyAttribute(
+        lambda course: timezone.now() if course.status == "published" else None
+    )
 
     @factory.post_generation
     def chat_room(self, create, extracted, **kwargs):
@@ -76,14 +85,26 @@ class CourseFactory(factory.django.DjangoModelFactory):
         if create:
             open_course_room(course=self)
 
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # What the services keep: the course's search vector and words.
+        if create:
+            index_courses([self.pk])
+
 
 class ModuleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Module
+        skip_postgeneration_save = True
 
     course = factory.SubFactory(CourseFactory)
     title = factory.Sequence(lambda n: f"Module {n}")
     description = "What this module covers."
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        if create:
+            index_courses([self.course_id])
 
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):
@@ -92,6 +113,20 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
     course = factory.SubFactory(CourseFactory)
     student = factory.SubFactory(StudentFactory)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review by a student enrolled in the course (enrolled here too)."""
+
+    class Meta:
+        model = Review
+
+    course = factory.SubFactory(CourseFactory)
+    student = factory.LazyAttribute(
+        lambda review: EnrollmentFactory(course=review.course).student
+    )
+    rating = 4
+    text = "Clear and well paced."
 
 
 class _ItemFactory(factory.django.DjangoModelFactory):

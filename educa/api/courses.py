@@ -1,4 +1,4 @@
-"""Courses: the public catalog, and authoring for the course's instructor."""
+"""Courses: the catalog, authoring for the course's instructor, reviews, rosters."""
 
 import re
 
@@ -6,8 +6,10 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,13 +17,30 @@ from rest_framework.response import Response
 from educa.api.caching import cached_json_response
 from educa.api.modules import ModuleSerializer, ReorderSerializer
 from educa.api.permissions import CanAuthorCourses
-from educa.courses.models import Course, Subject
-from educa.courses.selectors import catalog_courses_with_outline, course_outline
+from educa.courses.models import Course, Enrollment, Review, Subject
+from educa.courses.permissions import (
+    can_view_roster,
+    lists_drafts_for,
+    visible_courses,
+)
+from educa.courses.selectors import (
+    ORDERINGS,
+    catalog_courses_with_outline,
+    course_outline,
+    course_reviews,
+    course_roster,
+    review_by,
+    visible_course,
+)
 from educa.courses.services import (
     add_module,
     create_course,
     delete_course,
+    delete_review,
+    publish_course,
     reorder_modules,
+    review_course,
+    unpublish_course,
     update_course,
 )
 
@@ -32,16 +51,35 @@ class CourseSummarySerializer(serializers.ModelSerializer):
     """A course without its modules (lists of the user's own courses)."""
 
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    slug = serializers.SlugField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Made from the title when empty (a number is added if taken).",
+    )
+    status = serializers.ChoiceField(
+        choices=Course.Status.choices,
+        read_only=True,
+        help_text="New courses are drafts, seen only by their instructor; "
+        "`publish/` opens them to everyone.",
+    )
+    cover = serializers.ImageField(read_only=True, allow_null=True)
+    cover_thumbnail = serializers.ImageField(read_only=True, allow_null=True)
     total_modules = serializers.IntegerField(read_only=True)
     total_students = serializers.IntegerField(read_only=True)
+    total_reviews = serializers.IntegerField(read_only=True)
+    average_rating = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="1-5; null before any rating."
+    )
 
     class Meta:
         model = Course
         fields = [
             *("id", "subject", "title", "slug", "overview", "created", "owner"),
-            *("total_modules", "total_students"),
+            *("total_modules", "total_students", "status", "published_at"),
+            *("cover", "cover_thumbnail", "total_reviews", "average_rating"),
         ]
-        read_only_fields = ["id", "created", "owner"]
+        read_only_fields = ["id", "created", "owner", "published_at"]
 
 
 class CourseSerializer(CourseSummarySerializer):
@@ -53,31 +91,78 @@ class CourseSerializer(CourseSummarySerializer):
         fields = [*CourseSummarySerializer.Meta.fields, "modules"]
 
 
+class CoverSerializer(serializers.Serializer):
+    cover = serializers.ImageField(
+        help_text="A picture (checked by Pillow), cut to 960x540 and 480x270."
+    )
+
+
+class ReviewerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    student = ReviewerSerializer(read_only=True)
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+
+    class Meta:
+        model = Review
+        fields = ["id", "student", "rating", "text", "created", "updated"]
+        read_only_fields = ["id", "created", "updated"]
+
+
+class RosterEntrySerializer(serializers.ModelSerializer):
+    """One enrolled student, as the course's instructor sees them."""
+
+    student = ReviewerSerializer(read_only=True)
+    username = serializers.CharField(source="student.username", read_only=True)
+    rating = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Enrollment
+        fields = ["student", "username", "enrolled_at", "rating"]
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
             OpenApiParameter("subject", OpenApiTypes.STR, description="Subject slug."),
             OpenApiParameter(
-                "search", OpenApiTypes.STR, description="Words in title or overview."
+                "search",
+                OpenApiTypes.STR,
+                description="Words in the title, overview, module titles or "
+                "instructor's name; typos are corrected.",
+            ),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                enum=list(ORDERINGS),
+                description="`-` for descending. Default: `relevance` with a "
+                "search (best match first), else `-created`.",
             ),
         ]
     ),
 )
 class CourseViewSet(viewsets.ModelViewSet):
     serializer_class = CourseSerializer
-    filter_backends = [filters.OrderingFilter]
-    ordering_fields = ["created", "title", "total_students"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_permissions(self):
-        if self.action in ("list", "retrieve"):
+        if self.action in ("list", "retrieve", "reviews"):
             return [AllowAny()]
+        if self.action == "review":
+            return [IsAuthenticated()]
         return [IsAuthenticated(), CanAuthorCourses()]
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
-        """Catalog pages are cached; searches are not (their keys are unbounded)."""
+        """Catalog pages are cached; searches are not (their keys are
+        unbounded), nor the lists of someone who has drafts."""
         parts = self._cache_key_parts()
-        if parts is None:
+        if parts is None or lists_drafts_for(request.user):
             return super().list(request, *args, **kwargs)
         return cached_json_response(
             request, parts, lambda: super(CourseViewSet, self).list(request).data
@@ -89,7 +174,7 @@ class CourseViewSet(viewsets.ModelViewSet):
         numbers = [params.get("page", ""), params.get("page_size", "")]
         if (
             self._search()
-            or ordering.lstrip("-") not in ["", *self.ordering_fields]
+            or ordering not in ["", *ORDERINGS]
             or not all(number.isdigit() or not number for number in numbers)
             or not re.fullmatch(r"[-\w]{0,200}", params.get("subject", ""), re.ASCII)
         ):
@@ -102,11 +187,28 @@ class CourseViewSet(viewsets.ModelViewSet):
         )
 
     def get_queryset(self) -> QuerySet[Course]:
-        if self.action in ("list", "retrieve"):
+        user = self.request.user
+        if self.action == "list":
             return catalog_courses_with_outline(
-                subject=self._subject(), search=self._search()
+                viewer=user,
+                subject=self._subject(),
+                search=self._search(),
+                ordering=self.request.query_params.get("ordering", ""),
             )
-        return Course.objects.all()
+        # Someone else's draft is not there, whatever is asked of it.
+        return visible_courses(user)
+
+    def get_object(self) -> Course:
+        if self.action != "retrieve":
+            return super().get_object()
+        pk = self.kwargs["pk"]
+        # isdecimal(), not isdigit(): int() refuses digits such as "²".
+        if not pk.isdecimal():
+            raise NotFound()
+        course = visible_course(self.request.user, pk=int(pk))
+        if course is None:
+            raise NotFound("No Course matches the given query.")
+        return course
 
     def _search(self) -> str:
         # PostgreSQL text cannot hold NUL: such a search could match nothing.
@@ -139,7 +241,84 @@ class CourseViewSet(viewsets.ModelViewSet):
 
     def _fresh(self, course: Course) -> Course:
         """The course as the catalog shows it: with its counts and modules."""
-        return catalog_courses_with_outline().get(pk=course.pk)
+        return visible_course(self.request.user, pk=course.pk)
+
+    def _course_response(self, course: Course) -> Response:
+        return Response(
+            CourseSerializer(
+                self._fresh(course), context=self.get_serializer_context()
+            ).data
+        )
+
+    @extend_schema(request=None, responses=CourseSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        """Open the draft to everyone (it needs a module with content)."""
+        course = publish_course(course=self.get_object(), by=request.user)
+        return self._course_response(course)
+
+    @extend_schema(request=None, responses=CourseSerializer)
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request: Request, pk: str) -> Response:
+        """Back to a draft; its students keep their access."""
+        course = unpublish_course(course=self.get_object(), by=request.user)
+        return self._course_response(course)
+
+    @extend_schema(
+        request={"multipart/form-data": CoverSerializer}, responses=CourseSerializer
+    )
+    @action(detail=True, methods=["post", "delete"], parser_classes=[MultiPartParser])
+    def cover(self, request: Request, pk: str) -> Response:
+        """POST a picture as the cover; DELETE it (a placeholder is drawn)."""
+        course = self.get_object()
+        if request.method == "DELETE":
+            return self._course_response(
+                update_course(course=course, by=request.user, cover=None)
+            )
+        serializer = CoverSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        course = update_course(
+            course=course, by=request.user, cover=serializer.validated_data["cover"]
+        )
+        return self._course_response(course)
+
+    @extend_schema(responses=ReviewSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def reviews(self, request: Request, pk: str) -> Response:
+        """The course's reviews, most recent first."""
+        reviews = self.paginate_queryset(course_reviews(self.get_object()))
+        return self.get_paginated_response(ReviewSerializer(reviews, many=True).data)
+
+    @extend_schema(request=ReviewSerializer, responses=ReviewSerializer)
+    @action(detail=True, methods=["get", "post", "delete"])
+    def review(self, request: Request, pk: str) -> Response:
+        """The signed-in student's own review: GET it (404 if none), POST
+        `rating` (1-5) and `text` to write or change it, DELETE to withdraw it."""
+        course = self.get_object()
+        if request.method == "GET":
+            review = review_by(request.user, course)
+            if review is None:
+                raise NotFound("You have not reviewed this course.")
+            return Response(ReviewSerializer(review).data)
+        if request.method == "DELETE":
+            delete_review(student=request.user, course=course)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = review_course(
+            student=request.user, course=course, **serializer.validated_data
+        )
+        return Response(ReviewSerializer(review).data)
+
+    @extend_schema(responses=RosterEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def students(self, request: Request, pk: str) -> Response:
+        """Who takes the course, earliest first: its instructor only."""
+        course = self.get_object()
+        if not can_view_roster(request.user, course):
+            raise PermissionDenied("Only the course's instructor.")
+        page = self.paginate_queryset(course_roster(course))
+        return self.get_paginated_response(RosterEntrySerializer(page, many=True).data)
 
     @extend_schema(request=ModuleSerializer, responses={201: ModuleSerializer})
     @action(detail=True, methods=["post"])

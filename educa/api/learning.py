@@ -15,7 +15,7 @@ from educa.api.caching import cached_json_response
 from educa.api.courses import CourseSummarySerializer
 from educa.api.modules import ModuleContentsSerializer
 from educa.courses.models import Course
-from educa.courses.permissions import can_view_contents_of
+from educa.courses.permissions import can_view_contents_of, visible_courses
 from educa.courses.selectors import course_with_contents, enrolled_courses
 from educa.courses.services import enroll, unenroll
 
@@ -43,7 +43,8 @@ class CourseLearningViewSet(viewsets.GenericViewSet):
     serializer_class = CourseContentsSerializer
 
     def get_queryset(self) -> QuerySet[Course]:
-        return Course.objects.all()
+        # Someone else's draft is not there (404), whatever is asked of it.
+        return visible_courses(self.request.user)
 
     @extend_schema(request=None, responses={200: EnrollmentSerializer})
     @action(detail=True, methods=["post", "delete"])

@@ -10,10 +10,12 @@ from educa.courses.models import (
     File,
     Image,
     Module,
+    Review,
     Subject,
     Text,
     Video,
 )
+from educa.courses.search import index_courses
 
 
 class CatalogAdmin(admin.ModelAdmin):
@@ -51,13 +53,17 @@ class ModuleInline(admin.StackedInline):
 
 @admin.register(Course)
 class CourseAdmin(CatalogAdmin):
-    list_display = ("title", "subject", "owner", "created")
-    list_filter = ("created", "subject")
+    list_display = ("title", "subject", "owner", "status", "created")
+    list_filter = ("status", "created", "subject")
     list_select_related = ("subject", "owner")
     search_fields = ("title", "overview")
     prepopulated_fields = {"slug": ("title",)}
     raw_id_fields = ("owner",)
     inlines = [ModuleInline]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        index_courses([form.instance.pk])
 
 
 class ContentInline(admin.TabularInline):
@@ -73,6 +79,10 @@ class ModuleAdmin(CatalogAdmin):
     list_select_related = ("course",)
     search_fields = ("title", "description", "course__title")
     inlines = [ContentInline]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        index_courses([form.instance.course_id])
 
 
 @admin.register(Text, File, Image, Video)
@@ -90,4 +100,13 @@ class EnrollmentAdmin(CatalogAdmin):
     list_filter = ("course__subject", "enrolled_at")
     search_fields = ("student__username", "student__email", "course__title")
     list_select_related = ("student", "course")
+    raw_id_fields = ("student", "course")
+
+
+@admin.register(Review)
+class ReviewAdmin(CatalogAdmin):
+    list_display = ("course", "student", "rating", "updated")
+    list_filter = ("rating", "updated")
+    search_fields = ("course__title", "student__username", "text")
+    list_select_related = ("course", "student")
     raw_id_fields = ("student", "course")

@@ -12,17 +12,21 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from educa.courses import services
+from educa.courses import selectors, services
 from educa.courses.forms import CourseForm, ModuleFormSet, item_form
 from educa.courses.models import CONTENT_KINDS, Content, Course, Module
 from educa.courses.permissions import can_author_courses, can_edit_course
-from educa.courses.selectors import course_outline, module_contents, owned_courses
+from educa.markdown import render_markdown
 
 MODULE_FIELDS = ("title", "description")
+ROSTER_PER_PAGE = 50
+PREVIEW_MAX_LENGTH = 100_000
 
 
 def author_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -67,21 +71,23 @@ def manage_course_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "courses/manage/course/list.html",
-        {"courses": owned_courses(request.user)},
+        {"courses": selectors.owned_courses(request.user)},
     )
 
 
 @author_required
 def course_create(request: HttpRequest) -> HttpResponse:
-    form = CourseForm(request.POST or None)
+    form = CourseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            course = services.create_course(owner=request.user, **form.cleaned_data)
+            course = services.create_course(owner=request.user, **form.service_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"Course “{course.title}” created. Now add modules."
+                request,
+                f"Draft “{course.title}” created: only you can see it until you "
+                "publish it. Now add modules.",
             )
             return redirect("course_module_update", course.pk)
     return render(request, "courses/manage/course/form.html", {"form": form})
@@ -91,10 +97,14 @@ def course_create(request: HttpRequest) -> HttpResponse:
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = _owned_course(request, pk)
     # The form validates a copy, so a rejected edit never reaches the heading.
-    form = CourseForm(request.POST or None, instance=copy(course))
+    form = CourseForm(
+        request.POST or None, request.FILES or None, instance=copy(course)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_course(course=course, by=request.user, **form.cleaned_data)
+            services.update_course(
+                course=course, by=request.user, **form.service_fields()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -113,6 +123,66 @@ def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Course “{course.title}” deleted.")
         return redirect("manage_course_list")
     return render(request, "courses/manage/course/delete.html", {"course": course})
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """To the page the form came from (`next`, on this site), else `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+@author_required
+@require_POST
+def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _owned_course(request, pk)
+    try:
+        services.publish_course(course=course, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{course.title}” is published: anyone can find it.")
+    return _back(request, "manage_course_list")
+
+
+@author_required
+@require_POST
+def course_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _owned_course(request, pk)
+    services.unpublish_course(course=course, by=request.user)
+    messages.success(
+        request,
+        f"“{course.title}” is a draft again: hidden from the catalog; its "
+        "students keep their access.",
+    )
+    return _back(request, "manage_course_list")
+
+
+@author_required
+def course_roster(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who takes the course, since when, and how they rated it."""
+    course = _owned_course(request, pk)
+    page = Paginator(selectors.course_roster(course), ROSTER_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "courses/manage/course/roster.html", {"course": course, "page": page}
+    )
+
+
+@author_required
+@require_POST
+def markdown_preview(request: HttpRequest) -> JsonResponse:
+    """The posted `text` rendered as a text content shows it: `{"html": ...}`."""
+    text = request.POST.get("text", "")
+    if len(text) > PREVIEW_MAX_LENGTH:
+        return JsonResponse(
+            {"detail": f"Preview at most {PREVIEW_MAX_LENGTH} characters."}, status=400
+        )
+    return JsonResponse({"html": render_markdown(text)})
 
 
 @author_required
@@ -168,8 +238,8 @@ def module_content_list(request: HttpRequest, module_id: int) -> HttpResponse:
         {
             "module": module,
             "course": module.course,
-            "modules": course_outline(module.course),
-            "contents": module_contents(module),
+            "modules": selectors.course_outline(module.course),
+            "contents": selectors.module_contents(module),
             "kinds": CONTENT_KINDS,
         },
     )

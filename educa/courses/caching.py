@@ -20,14 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 
-from educa.courses.models import Course, Module, Subject
+from educa.accounts.models import User
+from educa.courses.models import Course, Module, Review, Subject
+from educa.courses.permissions import lists_drafts_for
 from educa.courses.selectors import (
     catalog_courses,
+    catalog_ordering,
     course_outline,
+    course_reviews,
+    courses_with_counts,
     subjects_with_course_counts,
 )
 from educa.ops.cache import raise_number
@@ -35,6 +41,7 @@ from educa.ops.generations import bump_generation, current_generation
 
 CACHE_SECONDS = 15 * 60
 COURSES_PER_PAGE = 12
+REVIEWS_SHOWN = 10
 _GENERATION = "catalog"
 _GENERATION_KEY = "catalog:generation"
 # How long a worker uses the cache's copy of the generation without asking
@@ -52,6 +59,8 @@ class CatalogPage:
     number: int
     num_pages: int
     subjects: list[Subject]
+    count: int
+    ordering: str
 
     @property
     def has_previous(self) -> bool:
@@ -66,6 +75,7 @@ class CatalogPage:
 class CoursePage:
     course: Course
     modules: list[Module]
+    reviews: list[Review]
 
 
 def invalidate_catalog() -> None:
@@ -124,15 +134,24 @@ def cached(
 
 
 def catalog_page(
-    *, subject: Subject | None, search: str, page_number: str | None
+    *,
+    viewer: User | AnonymousUser,
+    subject: Subject | None,
+    search: str,
+    ordering: str = "",
+    page_number: str | None,
 ) -> CatalogPage:
-    """One page of the catalog. Searches are not cached: their keys are unbounded."""
-    if search:
-        return _build_catalog_page(subject, search, page_number)
+    """One page of the catalog as `viewer` sees it. Searches are not cached
+    (their keys are unbounded), nor the lists of someone who has drafts."""
+    ordering = catalog_ordering(ordering, search=search)
+    if search or lists_drafts_for(viewer):
+        return _build_catalog_page(viewer, subject, search, ordering, page_number)
     number = int(page_number) if page_number and page_number.isdigit() else 1
     return cached(
-        f"catalog:{subject.slug if subject else ''}:{number}",
-        lambda: _build_catalog_page(subject, search, page_number),
+        f"catalog:{subject.slug if subject else ''}:{ordering}:{number}",
+        lambda: _build_catalog_page(
+            AnonymousUser(), subject, search, ordering, page_number
+        ),
         # Out-of-range numbers fall back to a real page; storing only under
         # the real number keeps the number of keys bounded.
         keep=lambda page: page.number == number,
@@ -140,20 +159,29 @@ def catalog_page(
 
 
 def _build_catalog_page(
-    subject: Subject | None, search: str, page_number: str | None
+    viewer: User | AnonymousUser,
+    subject: Subject | None,
+    search: str,
+    ordering: str,
+    page_number: str | None,
 ) -> CatalogPage:
-    courses = catalog_courses(subject=subject, search=search).defer(*_PRIVATE)
+    courses = catalog_courses(
+        viewer=viewer, subject=subject, search=search, ordering=ordering
+    ).defer(*_PRIVATE)
     page = Paginator(courses, COURSES_PER_PAGE).get_page(page_number)
     return CatalogPage(
         courses=list(page.object_list),
         number=page.number,
         num_pages=page.paginator.num_pages,
         subjects=list(subjects_with_course_counts()),
+        count=page.paginator.count,
+        ordering=ordering,
     )
 
 
 def course_page(slug: str) -> CoursePage | None:
-    """The public course detail data, or None when no course has that slug."""
+    """The course detail data, whatever the course's state (the page asks
+    who may see it), or None when no course has that slug."""
     return cached(
         f"course:{slug}",
         lambda: _build_course_page(slug),
@@ -162,7 +190,11 @@ def course_page(slug: str) -> CoursePage | None:
 
 
 def _build_course_page(slug: str) -> CoursePage | None:
-    course = catalog_courses().defer(*_PRIVATE).filter(slug=slug).first()
+    course = courses_with_counts().defer(*_PRIVATE).filter(slug=slug).first()
     if course is None:
         return None
-    return CoursePage(course=course, modules=course_outline(course))
+    return CoursePage(
+        course=course,
+        modules=course_outline(course),
+        reviews=list(course_reviews(course)[:REVIEWS_SHOWN]),
+    )

@@ -3,11 +3,12 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.request import split_domain_port
 from django.urls import reverse
 
-from educa.courses.models import Course
+from educa.courses.permissions import listed_courses
 
 
 class CourseSubdomainMiddleware:
@@ -22,7 +23,9 @@ class CourseSubdomainMiddleware:
         if site and hostname.endswith(f".{site}"):
             slug = hostname.removesuffix(f".{site}")
             if slug != "www" and "." not in slug:
-                if not Course.objects.filter(slug=slug).exists():
+                # Drafts have no public address: their own instructor is not
+                # signed in on the subdomain either.
+                if not listed_courses(AnonymousUser()).filter(slug=slug).exists():
                     raise Http404("No course lives at this address.")
                 path = reverse("course_detail", args=[slug])
                 port = f":{port}" if port else ""

@@ -4,17 +4,28 @@ from uuid import uuid4
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import FileExtensionValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from educa.courses.ordering import OrderField
-from educa.courses.uploads import is_named_as_image, verified_image_extension
+from educa.courses.uploads import (
+    is_named_as_image,
+    safe_file_name,
+    verified_image_extension,
+)
 from educa.courses.video import embed_url
+from educa.markdown import render_markdown
 
 CONTENT_KINDS = ("text", "video", "image", "file")
 
@@ -42,7 +53,17 @@ class Subject(models.Model):
         return self.title
 
 
+def cover_upload_path(course: "Course", filename: str) -> str:
+    """`covers/<course id>/<random>.<ext>`: public, and new at every upload."""
+    extension = Path(filename).suffix.lower()[:16]
+    return f"covers/{course.pk}/{uuid4().hex}{extension}"
+
+
 class Course(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         related_name="courses_created",
@@ -57,6 +78,21 @@ class Course(models.Model):
     )
     overview = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
+    # New courses are drafts: only their instructor sees them until published
+    # (educa/courses/permissions.py has the rule every transport asks).
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Both sizes are made from one upload (educa/courses/covers.py); empty
+    # means the pages draw a placeholder.
+    cover = models.ImageField(upload_to=cover_upload_path, max_length=255, blank=True)
+    cover_thumbnail = models.ImageField(
+        upload_to=cover_upload_path, max_length=255, blank=True
+    )
+    # Title (weight A), module titles (B) and overview (C), kept by the
+    # services that change them (educa/courses/search.py). PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
     students = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="courses.Enrollment",
@@ -71,6 +107,7 @@ class Course(models.Model):
             models.Index(
                 fields=["subject", "-created"], name="course_subject_newest_idx"
             ),
+            GinIndex(fields=["search_vector"], name="course_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -78,6 +115,67 @@ class Course(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("course_detail", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def cover_hue(self) -> int:
+        """Which of the placeholder's colour schemes (0-7) it is drawn in."""
+        return (self.subject_id or 0) % 8
+
+    @property
+    def initials(self) -> str:
+        """Up to two initials of the title, for the placeholder cover."""
+        return "".join(word[0] for word in self.title.split()[:2]).upper()
+
+
+class SearchTerm(models.Model):
+    """A word of some course's searchable text: what a mistyped word of a
+    search is corrected to (trigram distance, nearest first)."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+
+    class Meta:
+        indexes = [
+            GistIndex(
+                fields=["word"], opclasses=["gist_trgm_ops"], name="searchterm_trgm_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class Review(models.Model):
+    """An enrolled student's rating (1-5) of a course, with optional words."""
+
+    course = models.ForeignKey(Course, related_name="reviews", on_delete=models.CASCADE)
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="reviews", on_delete=models.CASCADE
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(blank=True, max_length=2000)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        constraints = [
+            # One per student and course; leading with the course serves the
+            # course's average and its list of reviews.
+            models.UniqueConstraint(fields=["course", "student"], name="review_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="review_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} rated {self.course} {self.rating}/5"
 
 
 class Enrollment(models.Model):
@@ -233,7 +331,12 @@ class ItemBase(models.Model):
 
 
 class Text(ItemBase):
-    content = models.TextField()
+    content = models.TextField(help_text="Markdown.")
+
+    @property
+    def html(self) -> SafeString:
+        """The content's Markdown as sanitized HTML."""
+        return render_markdown(self.content)
 
 
 def _name_as_image(upload: UploadedFile, *, not_an_image: str | None = None) -> None:
@@ -257,15 +360,30 @@ class File(ItemBase):
         max_length=255,
         validators=[FileExtensionValidator(FILE_EXTENSIONS), validate_upload_size],
     )
+    # The uploader's file name, made safe: downloads are saved under it.
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
 
     @staticmethod
-    def prepare_upload(upload: UploadedFile) -> None:
-        """The services call this on every new upload, before it is set."""
+    def prepare_upload(upload: UploadedFile) -> dict[str, object]:
+        """The services call this on every new upload, before it is set; it
+        gives the fields to set with it."""
+        fields = {"original_name": safe_file_name(upload.name), "size": upload.size}
         if is_named_as_image(upload.name):
             # Image files are shown inline: the name must not lie about them.
             _name_as_image(
                 upload, not_an_image="The file is named like an image but is not one."
             )
+        return fields
+
+    @property
+    def download_name(self) -> str:
+        return self.original_name or Path(self.file.name).name
+
+    @property
+    def kind_label(self) -> str:
+        """What sort of file it is, for people: `PDF`, `TXT`, …"""
+        return Path(self.download_name).suffix.lstrip(".").upper() or "File"
 
 
 class Image(ItemBase):
@@ -274,10 +392,11 @@ class Image(ItemBase):
     )
 
     @staticmethod
-    def prepare_upload(upload: UploadedFile) -> None:
+    def prepare_upload(upload: UploadedFile) -> dict[str, object]:
         """The services call this on every new upload, before it is set:
         Pillow must be able to read it as an image."""
         _name_as_image(upload)
+        return {}
 
 
 class Video(ItemBase):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from educa.accounts.models import User
 from educa.courses.models import Course
 from educa.courses.permissions import can_view_contents
-from educa.courses.selectors import course_students, owned_courses
+from educa.courses.selectors import course_students, courses_taught_by
 
 
 @require_safe
@@ -21,13 +21,16 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "courses/people/person.html",
-        {"person": person, "courses": list(owned_courses(person))},
+        {
+            "person": person,
+            "courses": list(courses_taught_by(person, viewer=request.user)),
+        },
     )
 
 
 @login_required
 @require_safe
-def course_roster(request: HttpRequest, pk: int) -> HttpResponse:
+def course_people(request: HttpRequest, pk: int) -> HttpResponse:
     """Who is in the course: its instructor and students, for them only."""
     course = get_object_or_404(Course.objects.select_related("owner"), pk=pk)
     if not can_view_contents(request.user, course):

@@ -5,26 +5,35 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 from educa.accounts.models import User
 from educa.courses.caching import invalidate_catalog
+from educa.courses.covers import cover_files
 from educa.courses.models import (
     CONTENT_KINDS,
+    RESERVED_COURSE_SLUGS,
     Content,
     Course,
     Enrollment,
     ItemBase,
     Module,
+    Review,
     Subject,
+    validate_upload_size,
 )
 from educa.courses.ordering import rewrite_order
 from educa.courses.permissions import (
     can_author_courses,
     can_edit_course,
     can_enroll,
+    can_review_course,
 )
+from educa.courses.search import index_courses
 from educa.courses.selectors import enrolled_student_ids
 from educa.ops.updates import change_fields
 from educa.realtime.notify import notify_user, notify_users, push_to_user
@@ -35,27 +44,123 @@ def _require_owner(user: User, course: Course) -> None:
         raise PermissionDenied("Only the course's instructor may change it.")
 
 
+_UNCHANGED = object()
+
+
+def free_slug(title: str) -> str:
+    """The title's slug, with `-2`, `-3`… added when a course has it already."""
+    base = slugify(title)[:190].strip("-") or "course"
+    if base in RESERVED_COURSE_SLUGS:
+        base = f"{base}-course"
+    taken = set(
+        Course.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    number = 1
+    slug = base
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 @transaction.atomic
 def create_course(
-    *, owner: User, subject: Subject, title: str, slug: str, overview: str
+    *,
+    owner: User,
+    subject: Subject,
+    title: str,
+    overview: str,
+    slug: str = "",
+    cover: UploadedFile | None = None,
 ) -> Course:
+    """A new draft course. A `slug` left empty, or made from the title as the
+    authoring page fills it in, is made unique by `free_slug`; one chosen by
+    hand must be free."""
     if not can_author_courses(owner):
         raise PermissionDenied("Only instructors may create courses.")
+    if not slug or slug == slugify(title):
+        slug = free_slug(title)
     course = Course(
         owner=owner, subject=subject, title=title, slug=slug, overview=overview
     )
     course.full_clean()
     course.save()
+    if cover is not None:
+        _set_cover(course, cover)
+    index_courses([course.pk])
     invalidate_catalog()
     return course
 
 
 @transaction.atomic
 def update_course(*, course: Course, by: User, **fields: Any) -> Course:
-    """Change `title`, `slug`, `overview` and/or `subject`."""
+    """Change `title`, `slug`, `overview` and/or `subject`; `cover`: an
+    uploaded picture replaces the cover, None removes it."""
     _require_owner(by, course)
+    cover = fields.pop("cover", _UNCHANGED)
     change_fields(course, fields, editable={"title", "slug", "overview", "subject"})
+    if cover is None:
+        _remove_cover(course)
+    elif cover is not _UNCHANGED:
+        _set_cover(course, cover)
+    if {"title", "overview"} & set(fields):
+        index_courses([course.pk])
     invalidate_catalog()
+    return course
+
+
+def _set_cover(course: Course, upload: UploadedFile) -> None:
+    try:
+        validate_upload_size(upload)
+        large, small = cover_files(upload)
+    except ValidationError as error:
+        raise ValidationError({"cover": error.messages}) from error
+    _forget_cover_files(course)
+    course.cover.save(large.name, large, save=False)
+    course.cover_thumbnail.save(small.name, small, save=False)
+    course.save(update_fields=["cover", "cover_thumbnail"])
+
+
+def _remove_cover(course: Course) -> None:
+    _forget_cover_files(course)
+    course.cover = course.cover_thumbnail = ""
+    course.save(update_fields=["cover", "cover_thumbnail"])
+
+
+def _forget_cover_files(course: Course) -> None:
+    """Delete the course's current cover files once the change is committed."""
+    names = [name for name in (course.cover.name, course.cover_thumbnail.name) if name]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def publish_course(*, course: Course, by: User) -> Course:
+    """Open the course to everyone: catalog, search, enrolling. It needs a
+    module with some content first."""
+    _require_owner(by, course)
+    if course.is_published:
+        return course
+    if not Content.objects.filter(module__course=course).exists():
+        raise ValidationError(
+            "Add a module with some content before publishing the course.",
+            code="empty_course",
+        )
+    course.status = Course.Status.PUBLISHED
+    course.published_at = timezone.now()
+    course.save(update_fields=["status", "published_at"])
+    invalidate_catalog()
+    return course
+
+
+@transaction.atomic
+def unpublish_course(*, course: Course, by: User) -> Course:
+    """Back to a draft: gone from the catalog and closed to new students; the
+    students it has keep their access."""
+    _require_owner(by, course)
+    if course.is_published:
+        course.status = Course.Status.DRAFT
+        course.save(update_fields=["status"])
+        invalidate_catalog()
     return course
 
 
@@ -78,6 +183,7 @@ def add_module(
     module = Module(course=course, title=title, description=description)
     module.full_clean(exclude=["order"])
     module.save()
+    index_courses([course.pk])
     invalidate_catalog()
     return module
 
@@ -87,6 +193,8 @@ def update_module(*, module: Module, by: User, **fields: Any) -> Module:
     """Change `title` and/or `description`."""
     _require_owner(by, module.course)
     change_fields(module, fields, editable={"title", "description"})
+    if "title" in fields:
+        index_courses([module.course_id])
     invalidate_catalog()
     return module
 
@@ -97,6 +205,7 @@ def delete_module(*, module: Module, by: User) -> None:
     for content in module.contents.prefetch_related("item"):
         content.item.delete()
     module.delete()
+    index_courses([module.course_id])
     invalidate_catalog()
 
 
@@ -126,7 +235,7 @@ def add_content(
     _require_owner(by, module.course)
     model = _item_model(kind)
     if isinstance(data.get("file"), UploadedFile) and hasattr(model, "prepare_upload"):
-        model.prepare_upload(data["file"])
+        data |= model.prepare_upload(data["file"])
     item = model(owner=by, course=module.course, title=title, **data)
     item.full_clean()
     Module.objects.select_for_update().filter(pk=module.pk).first()
@@ -148,12 +257,13 @@ def update_content(*, content: Content, by: User, **fields: Any) -> Content:
     if "text" in fields:
         fields["content"] = fields.pop("text")
     own_fields = {field.name for field in item._meta.fields}
+    also_set = {}
     if isinstance(fields.get("file"), UploadedFile) and hasattr(item, "prepare_upload"):
-        item.prepare_upload(fields["file"])
+        also_set = item.prepare_upload(fields["file"])
     change_fields(
         item,
-        fields,
-        editable={"title", "content", "url", "file"} & own_fields,
+        fields | also_set,
+        editable={"title", "content", "url", "file"} & own_fields | set(also_set),
         also_save=["updated"],
     )
     invalidate_catalog()
@@ -236,7 +346,11 @@ def enroll(*, student: User, course: Course) -> Enrollment:
     """Enroll `student` in `course`; enrolling again returns the existing
     enrollment. The instructor hears of a new student."""
     if not can_enroll(student, course):
-        raise PermissionDenied("An instructor cannot enroll in their own course.")
+        raise PermissionDenied(
+            "An instructor cannot enroll in their own course."
+            if course.owner_id == student.pk
+            else "This course is not open for enrolling."
+        )
     enrollment, created = Enrollment.objects.get_or_create(
         student=student, course=course
     )
@@ -262,4 +376,44 @@ def unenroll(*, student: User, course: Course) -> bool:
         notify_user(
             course.owner_id, _enrollment_event("enrollment.deleted", course, student)
         )
+    return deleted > 0
+
+
+@transaction.atomic
+def review_course(
+    *, student: User, course: Course, rating: int, text: str = ""
+) -> Review:
+    """Rate `course` 1-5 with optional words: the student's one review of it,
+    written or changed. The instructor hears of a new one."""
+    if not can_review_course(student, course):
+        raise PermissionDenied("Only the course's students may review it.")
+    text = text.strip()
+    Review(student=student, course=course, rating=rating, text=text).full_clean(
+        exclude=["course", "student"], validate_unique=False
+    )
+    review, created = Review.objects.update_or_create(
+        student=student, course=course, defaults={"rating": rating, "text": text}
+    )
+    invalidate_catalog()
+    if created:
+        notify_user(
+            course.owner_id,
+            {
+                "type": "course.reviewed",
+                "course_id": course.pk,
+                "course_title": course.title,
+                "actor_name": student.name,
+                "rating": rating,
+                "url": course.get_absolute_url(),
+            },
+        )
+    return review
+
+
+@transaction.atomic
+def delete_review(*, student: User, course: Course) -> bool:
+    """Withdraw the student's own review of the course; True if there was one."""
+    deleted, _ = Review.objects.filter(student=student, course=course).delete()
+    if deleted:
+        invalidate_catalog()
     return deleted > 0

@@ -6,10 +6,12 @@ content Pillow reads, never from the uploader's filename.
 """
 
 import mimetypes
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from django import forms
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
+from django.utils.text import get_valid_filename
 from PIL import Image as PillowImage
 
 # Pillow's format -> the extension served as that image type. These four are
@@ -38,3 +40,20 @@ def verified_image_extension(file: File) -> str:
 
 def is_named_as_image(name: str) -> bool:
     return Path(name).suffix.lower() in IMAGE_NAME_EXTENSIONS
+
+
+def safe_file_name(name: str, *, max_length: int = 255) -> str:
+    """The uploader's file name as a download may carry it: no folders, only
+    letters, digits, `-`, `_` and `.`, spaces as `_`, at most `max_length`
+    characters with the extension kept; `download` if nothing is left."""
+    # Some browsers and crafted requests send a whole path, in either style.
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    try:
+        valid = get_valid_filename(base).lstrip(".")
+    except SuspiciousFileOperation:
+        valid = ""
+    if not valid:
+        return "download"
+    path = Path(valid)
+    suffix = path.suffix[:16]
+    return path.stem[: max_length - len(suffix)] + suffix

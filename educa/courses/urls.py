@@ -12,6 +12,25 @@ urlpatterns = [
     path("course/create/", authoring.course_create, name="course_create"),
     path("course/<int:pk>/edit/", authoring.course_edit, name="course_edit"),
     path("course/<int:pk>/delete/", authoring.course_delete, name="course_delete"),
+    path("course/<int:pk>/publish/", authoring.course_publish, name="course_publish"),
+    path(
+        "course/<int:pk>/unpublish/",
+        authoring.course_unpublish,
+        name="course_unpublish",
+    ),
+    path("course/<int:pk>/students/", authoring.course_roster, name="course_roster"),
+    path(
+        "course/markdown/preview/",
+        authoring.markdown_preview,
+        name="markdown_preview",
+    ),
+    path("course/<int:pk>/review/", views.course_review, name="course_review"),
+    path(
+        "course/<int:pk>/review/delete/",
+        views.course_review_delete,
+        name="course_review_delete",
+    ),
+    path("course/<int:pk>/unenroll/", views.course_unenroll, name="course_unenroll"),
     path(
         "course/<int:pk>/module/",
         authoring.course_module_update,
@@ -43,7 +62,7 @@ urlpatterns = [
         authoring.content_delete,
         name="module_content_delete",
     ),
-    path("course/<int:pk>/people/", people.course_roster, name="course_roster"),
+    path("course/<int:pk>/people/", people.course_people, name="course_people"),
     path("course/<slug:slug>/", views.course_detail, name="course_detail"),
     path(
         "media/courses/<int:course_id>/<str:name>",
@@ -51,4 +70,9 @@ urlpatterns = [
         name="course_media",
     ),
     path("people/<str:username>/", people.person, name="person"),
+    path(
+        "media/covers/<int:course_id>/<str:name>",
+        media.course_cover,
+        name="course_cover",
+    ),
 ]

@@ -12,20 +12,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from educa.courses.models import Course
-from educa.courses.permissions import can_enroll, can_view_contents
+from educa.courses.permissions import can_enroll, can_view_contents, visible_courses
 from educa.courses.selectors import course_outline, enrolled_courses, module_contents
 from educa.courses.services import enroll
 
 
 def enroll_course(request: HttpRequest, pk: int) -> HttpResponse:
     """POST enrolls the signed-in person; anyone else signs in and comes back."""
-    course = get_object_or_404(Course, pk=pk)
+    # Someone else's draft is not there.
+    course = get_object_or_404(visible_courses(request.user), pk=pk)
     if not request.user.is_authenticated:
         return redirect_to_login(course.get_absolute_url())
     if request.method != "POST":
         return redirect(course)
     if not can_enroll(request.user, course):
-        raise PermissionDenied("You teach this course.")
+        raise PermissionDenied("This course is not open for you to enroll.")
     enroll(student=request.user, course=course)
     messages.success(request, f"You are enrolled in “{course.title}”. Enjoy!")
     return redirect("student_course_detail", course.pk)

@@ -41,6 +41,12 @@ def test_course_list_has_the_seed_shape_with_nested_modules(api, course):
             "owner": course.owner_id,
             "total_modules": 2,
             "total_students": 0,
+            "status": "published",
+            "published_at": body["results"][0]["published_at"],
+            "cover": None,
+            "cover_thumbnail": None,
+            "total_reviews": 0,
+            "average_rating": None,
             "modules": [
                 {
                     "id": first.pk,

@@ -108,7 +108,7 @@ def test_enrolled_student_gets_structured_contents_in_order(
         "url": None,
         "embed_url": None,
         "item": (
-            '<div class="content-text"><p>Some &lt;b&gt;text&lt;/b&gt;.</p></div>\n'
+            '<div class="content-text"><p>Some &lt;b&gt;text&lt;/b&gt;.</p>\n</div>\n'
         ),
     }
     assert {k: first["contents"][1][k] for k in ("id", "url", "embed_url")} == {

@@ -24,14 +24,17 @@ def test_renaming_a_course_in_the_admin_refreshes_the_cached_catalog(
                 "title": "Renamed in admin",
                 "slug": course.slug,
                 "overview": course.overview,
+                "status": "published",
                 "modules-TOTAL_FORMS": "0",
                 "modules-INITIAL_FORMS": "0",
             },
         )
     response = client.get(reverse("course_list"))
+    found = client.get(reverse("course_list"), {"q": "renamed"})
 
     assert Course.objects.get().title == "Renamed in admin"
     assert [c.title for c in response.context["page"].courses] == ["Renamed in admin"]
+    assert [c.title for c in found.context["page"].courses] == ["Renamed in admin"]
 
 
 def test_deleting_a_course_in_the_admin_refreshes_the_cached_catalog(

@@ -18,6 +18,18 @@ def test_a_public_profile_shows_name_bio_and_the_courses_taught(client, instruct
     assert instructor.avatar_url(256) in page
 
 
+def test_a_draft_shows_on_a_public_profile_to_its_instructor_only(client, instructor):
+    CourseFactory(owner=instructor, title="Half-written draft", status="draft")
+    path = f"/people/{instructor.username}/"
+
+    seen_by_others = client.get(path).content.decode()
+    client.force_login(instructor)
+    seen_by_owner = client.get(path).content.decode()
+
+    assert "Half-written draft" not in seen_by_others
+    assert "Half-written draft" in seen_by_owner
+
+
 def test_an_inactive_or_unknown_person_has_no_profile(client, db):
     gone = StudentFactory(is_active=False)
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from educa.accounts.models import User
-from educa.courses.models import Content, Course, Enrollment
+from educa.courses.models import Content, Course, Enrollment, Review
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -22,9 +22,15 @@ def test_seed_demo_creates_every_content_type_and_is_idempotent(db, settings):
     call_command("seed_demo")
 
     assert _counts() == first
-    assert first[:2] == (7, 5)
+    assert first[:2] == (7, 6)
     kinds = set(Content.objects.values_list("content_type__model", flat=True))
     assert kinds == {"text", "video", "image", "file"}
+    drafts = Course.objects.filter(status=Course.Status.DRAFT)
+    assert [(c.slug, c.owner.username) for c in drafts] == [
+        ("number-theory-notes", "ada")
+    ]
+    assert Course.objects.exclude(cover="").count() == 3
+    assert Review.objects.count() == 6
     assert User.objects.get(username="ada").is_instructor
     assert not User.objects.get(username="grace").is_instructor
 

@@ -14,8 +14,10 @@ from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
     ModuleFactory,
+    ReviewFactory,
     StudentFactory,
     SubjectFactory,
+    png_upload,
 )
 from tests.roles import sign_in
 
@@ -261,14 +263,19 @@ def test_course_detail_query_count_does_not_grow_with_modules(
     course = CourseFactory()
     for _ in range(modules):
         ModuleFactory(course=course)
-    EnrollmentFactory.create_batch(modules, course=course)
+    for enrollment in EnrollmentFactory.create_batch(modules, course=course):
+        ReviewFactory(course=course, student=enrollment.student)
+    update_course(course=course, by=course.owner, cover=png_upload())
+    cache.clear()
 
-    # the cache generation (the cache's copy is empty), course with counts,
-    # its modules
-    with django_assert_num_queries(3):
+    # the cache generation (the cache's copy is empty), course with counts
+    # (and cover), its modules, its latest reviews with their students
+    with django_assert_num_queries(4):
         response = client.get(course.get_absolute_url())
 
     assert len(response.context["modules"]) == modules
+    assert len(response.context["reviews"]) == min(modules, caching.REVIEWS_SHOWN)
+    assert response.context["course"].total_reviews == modules
 
 
 def test_cached_course_detail_still_renders_each_visitor_their_own_buttons(

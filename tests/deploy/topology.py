@@ -126,6 +126,9 @@ def stop_topology(process: subprocess.Popen, timeout: float = 40) -> int:
         raise
 
 
+_OUTER_MAKE = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+
+
 @contextlib.contextmanager
 def prod_local(
     env: dict[str, str], data_dir: Path, workers: int = 2
@@ -140,7 +143,14 @@ def prod_local(
             f"NGINX_PORT={port}",
             f"WORKERS={workers}",
         ],
-        env={**env, "DATA_DIR": str(data_dir)},
+        env={
+            # Under `make test DATABASE_URL=...`, MAKEFLAGS carries the outer
+            # command line's variables, which would override `env` in this
+            # make: the site would serve the developer's database, not the
+            # test's.
+            **{k: v for k, v in env.items() if k not in _OUTER_MAKE},
+            "DATA_DIR": str(data_dir),
+        },
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -60,6 +60,7 @@ def test_instructor_builds_a_course_and_reorders_contents_by_drag_and_drop(
     screenshot(page, "instructor-02-course-form")
     page.get_by_role("button", name="Create course").click()
     page.locator("#id_modules-0-title").fill("Points and lines")
+    page.get_by_role("button", name="+ Add a module").click()
     page.locator("#id_modules-1-title").fill("Triangles")
     page.get_by_role("button", name="Save modules").click()
     expect(page.locator(".message.success")).to_have_text("Modules saved.")

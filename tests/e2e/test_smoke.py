@@ -22,11 +22,27 @@ def test_embedded_default_serves_catalog_and_login(tmp_path):
         catalog = urllib.request.urlopen(f"{base_url}/", timeout=10)
         login = urllib.request.urlopen(f"{base_url}/accounts/login/", timeout=10)
         catalog_html = catalog.read().decode()
+        searched = urllib.request.urlopen(f"{base_url}/?q=Python+ada", timeout=10)
+        searched_html = searched.read().decode()
+        api_search = json.load(
+            urllib.request.urlopen(
+                f"{base_url}/api/courses/?search=lovelace", timeout=10
+            )
+        )
         heard = chat_between_demo_people(base_url)
 
     assert catalog.status == 200
     assert login.status == 200
     assert "Django from Zero" in catalog_html
+    assert "Number Theory Notes" not in catalog_html  # ada's draft
+    # Search falls back to icontains on SQLite: every word, any field.
+    assert "1 result for “Python ada”" in searched_html
+    assert "Python for Beginners" in searched_html
+    assert sorted(c["title"] for c in api_search["results"]) == [
+        "Linear Algebra Essentials",
+        "Music Theory 101",
+        "Python for Beginners",
+    ]
     assert (data_dir / "educa.sqlite3").exists()
     assert heard["message"] == "hello from the embedded default"
 

@@ -1,4 +1,5 @@
-"""A small demo: subjects, two instructors, courses of every content type, students."""
+"""A small demo: subjects, two instructors, published courses of every content
+type (and one draft), covers, students, enrollments and ratings."""
 
 import io
 from typing import Any
@@ -13,7 +14,14 @@ from PIL import ImageDraw
 from educa.accounts.models import User
 from educa.accounts.services import make_instructor, register_student
 from educa.courses.models import Course, Module, Subject
-from educa.courses.services import add_content, add_module, create_course, enroll
+from educa.courses.services import (
+    add_content,
+    add_module,
+    create_course,
+    enroll,
+    publish_course,
+    review_course,
+)
 
 DEMO_PASSWORD = "educa-demo-2026"  # noqa: S105 - published on purpose, DEBUG only
 INSTRUCTORS = [("ada", "Ada Lovelace"), ("alan", "Alan Turing")]
@@ -72,6 +80,32 @@ COURSES = [
         "Newton's laws, energy and momentum, with worked problems.",
         ["Kinematics", "Forces", "Energy"],
     ),
+    (
+        "ada",
+        "mathematics",
+        "Number Theory Notes",
+        "number-theory-notes",
+        "Primes, divisibility and congruences. Still being written.",
+        ["Primes"],
+    ),
+]
+# Left as a draft: only its instructor (ada) sees it.
+DRAFTS = {"number-theory-notes"}
+# Courses with a generated cover picture (the others show the placeholder),
+# as (top colour, bottom colour).
+COVERS = {
+    "python-for-beginners": ((48, 105, 152), (255, 212, 59)),
+    "django-from-zero": ((9, 46, 32), (68, 183, 139)),
+    "linear-algebra-essentials": ((58, 91, 217), (160, 120, 230)),
+}
+# (student, course slug, rating, review)
+REVIEWS = [
+    ("grace", "python-for-beginners", 5, "Clear, friendly and to the point."),
+    ("guido", "python-for-beginners", 4, "Good pace; the file exercises helped."),
+    ("grace", "django-from-zero", 5, ""),
+    ("linus", "django-from-zero", 4, "Deploying section was worth it alone."),
+    ("barbara", "django-from-zero", 3, "Solid, a little fast in places."),
+    ("margaret", "classical-mechanics", 5, "The worked problems are excellent."),
 ]
 # Each student's courses, by slug.
 ENROLLMENTS = {
@@ -94,6 +128,22 @@ def _png(title: str) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return SimpleUploadedFile("illustration.png", buffer.getvalue(), "image/png")
+
+
+def _cover(top: tuple[int, int, int], bottom: tuple[int, int, int]):
+    """A generated gradient picture for a course cover."""
+    width, height = 1280, 720
+    picture = PillowImage.new("RGB", (width, height), top)
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):
+        mix = y / (height - 1)
+        colour = tuple(
+            round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)
+        )
+        draw.line([(0, y), (width, y)], fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return SimpleUploadedFile("cover.png", buffer.getvalue(), "image/png")
 
 
 def _notes(title: str) -> SimpleUploadedFile:
@@ -162,13 +212,23 @@ class Command(BaseCommand):
                 title=title,
                 slug=slug,
                 overview=overview,
+                cover=_cover(*COVERS[slug]) if slug in COVERS else None,
             )
             for number, module_title in enumerate(module_titles):
                 self._module(course, number, module_title)
+            if slug not in DRAFTS:
+                publish_course(course=course, by=course.owner)
             created += 1
         for username, slugs in ENROLLMENTS.items():
             for course in Course.objects.filter(slug__in=slugs):
                 enroll(student=students[username], course=course)
+        for username, slug, rating, text in REVIEWS:
+            review_course(
+                student=students[username],
+                course=Course.objects.get(slug=slug),
+                rating=rating,
+                text=text,
+            )
         return created
 
     def _module(self, course: Course, number: int, title: str) -> Module:
@@ -184,7 +244,12 @@ class Command(BaseCommand):
             by=owner,
             kind="text",
             title=f"Introduction to {title.lower()}",
-            content=f"Welcome to “{title}”.\n\nWork through the video, then the notes.",
+            content=(
+                f"Welcome to **{title}**.\n\n"
+                "1. Watch the lecture.\n2. Look at the picture.\n"
+                "3. Read the notes.\n\n"
+                "```python\nprint('Ready to learn')\n```\n"
+            ),
         )
         add_content(
             module=module,
