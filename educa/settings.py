@@ -191,6 +191,11 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_MB", default=20) * 2**20
+# A TrueType font for certificates (any script a name is written in);
+# without one they fall back to Helvetica, which has Latin-1 only.
+CERTIFICATE_FONT = env.str(
+    "CERTIFICATE_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

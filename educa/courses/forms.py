@@ -4,6 +4,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from educa.courses.models import Course, File, Image, ItemBase, Module, Text, Video
+from educa.courses.quiz_forms import QuizForm
 
 
 class CourseForm(forms.ModelForm):
@@ -78,6 +79,7 @@ ITEM_FORMS: dict[str, type[forms.ModelForm]] = {
     "video": VideoForm,
     "image": ImageForm,
     "file": FileForm,
+    "quiz": QuizForm,
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from educa.courses import authoring, media, views
+from educa.courses import authoring, media, quiz_authoring, views
 
 urlpatterns = [
     path("", views.course_list, name="course_list"),
@@ -42,6 +42,26 @@ urlpatterns = [
         "course/content/<int:content_id>/delete/",
         authoring.content_delete,
         name="module_content_delete",
+    ),
+    path(
+        "course/content/<int:content_id>/questions/<str:kind>/create/",
+        quiz_authoring.question_create,
+        name="question_create",
+    ),
+    path(
+        "course/content/<int:content_id>/questions/order/",
+        quiz_authoring.question_order,
+        name="question_order",
+    ),
+    path(
+        "course/question/<int:question_id>/edit/",
+        quiz_authoring.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "course/question/<int:question_id>/delete/",
+        quiz_authoring.question_delete,
+        name="question_delete",
     ),
     path("course/<slug:slug>/", views.course_detail, name="course_detail"),
     path(
