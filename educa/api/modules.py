@@ -27,7 +27,7 @@ from educa.courses.quiz_services import (
     MAX_QUESTIONS,
     QUESTION_TEXT_LIMIT,
 )
-from educa.courses.selectors import module_contents
+from educa.courses.selectors import content_with_item, module_contents
 from educa.courses.services import (
     add_content,
     delete_content,
@@ -310,7 +310,9 @@ class ModuleViewSet(
             module=module, by=request.user, kind=data.pop("type"), **data
         )
         return Response(
-            ContentSerializer(content, context=self.get_serializer_context()).data,
+            ContentSerializer(
+                content_with_item(content.pk), context=self.get_serializer_context()
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -359,7 +361,9 @@ class ContentViewSet(
             content=content, by=request.user, **serializer.validated_data
         )
         return Response(
-            ContentSerializer(content, context=self.get_serializer_context()).data
+            ContentSerializer(
+                content_with_item(content.pk), context=self.get_serializer_context()
+            ).data
         )
 
     def perform_destroy(self, instance: Content) -> None:

@@ -154,6 +154,11 @@ def module_contents(module: Module) -> list[Content]:
     return list(_contents_with_items().filter(module=module))
 
 
+def content_with_item(content_id: int) -> Content:
+    """One content with its item as `module_contents` loads it."""
+    return _contents_with_items().get(pk=content_id)
+
+
 def course_has_upload(course: Course, name: str) -> bool:
     """Whether a file or image of `course` is stored under `name`.
 

@@ -6,6 +6,7 @@ current contents), never kept as a number: it cannot pass 100 %, a new
 content lowers it and a deleted one stops counting.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ from educa.learning.models import (
     QuizAttempt,
 )
 from educa.learning.permissions import answers_released
+
+CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,24}")
 
 
 def percent_of(done: int, total: int) -> int:
@@ -307,7 +310,7 @@ def attempt_review(attempt: QuizAttempt) -> AttemptReview:
 def certificate_by_code(code: str) -> Certificate | None:
     """The certificate with this verification code (any case), or None."""
     code = code.strip().upper()
-    if not code or len(code) > 24:
+    if not CERTIFICATE_CODE.fullmatch(code):
         return None
     return Certificate.objects.filter(code=code).first()
 
