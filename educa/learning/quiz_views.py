@@ -144,17 +144,20 @@ def quiz_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     )
 
 
+def _entered(questions: list[dict], data: QueryDict) -> dict[str, list[str]]:
+    """What the form holds for each question, as sent."""
+    return {f"q-{q['id']}": data.getlist(f"q-{q['id']}") for q in questions}
+
+
 def _answers_from_form(
-    questions: list[dict], data: QueryDict
-) -> tuple[list[dict], dict[str, list[str]]]:
-    """The form's answers in the API's shape, and the raw values to show
-    again. A number that does not parse is a ValidationError."""
-    answers, values = [], {}
+    questions: list[dict], entered: dict[str, list[str]]
+) -> list[dict]:
+    """The form's answers in the API's shape; blank questions are left out.
+    A number that does not parse is a ValidationError."""
+    answers = []
     for question in questions:
-        name = f"q-{question['id']}"
-        raw = data.getlist(name)
-        values[name] = raw
-        if not raw or not any(value.strip() for value in raw):
+        raw = entered[f"q-{question['id']}"]
+        if not any(value.strip() for value in raw):
             continue
         kind = question["kind"]
         if kind in (Kind.SINGLE, Kind.MULTIPLE):
@@ -171,7 +174,7 @@ def _answers_from_form(
                     f"“{raw[0][:40]}” is not a number: enter digits, e.g. 1.5."
                 ) from error
         answers.append({"question": question["id"], **answer})
-    return answers, values
+    return answers
 
 
 @login_required
@@ -183,15 +186,15 @@ def quiz_attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.status != QuizAttempt.Status.OPEN:
         messages.error(request, "This attempt is closed.")
         return redirect(attempt)
-    values: dict = {}
+    entered = _entered(attempt.questions, request.POST)
     try:
-        answers, values = _answers_from_form(attempt.questions, request.POST)
+        answers = _answers_from_form(attempt.questions, entered)
         submit_attempt(student=request.user, attempt=attempt, answers=answers)
     except ValidationError as error:
         return _taking(
             request,
             attempt,
-            values=values,
+            values=entered,
             error=" ".join(error.messages),
             status=400,
         )
