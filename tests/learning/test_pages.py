@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from educa.learning.models import AttemptAnswer, Certificate, ContentCompletion, QuizAttempt
+from educa.learning.models import (
+    AttemptAnswer,
+    Certificate,
+    ContentCompletion,
+    QuizAttempt,
+)
 from educa.learning.services import complete_content, start_attempt, submit_attempt
 from tests.factories import (
     CourseFactory,
@@ -116,7 +121,11 @@ def test_taking_a_quiz_start_resume_submit_and_review(client, course, quiz):
     )
 
     attempt.refresh_from_db()
-    assert (attempt.status, attempt.percent, attempt.passed) == ("submitted", 100.0, True)
+    assert (attempt.status, attempt.percent, attempt.passed) == (
+        "submitted",
+        100.0,
+        True,
+    )
     text = result.content.decode()
     assert "100 %" in text
     assert "passed" in text
@@ -261,7 +270,9 @@ def test_the_last_module_shows_the_course_finished(client, course, module):
     student = sign_in(client, "enrolled", course)
     complete_content(student=student, content=text)
 
-    html = client.get(reverse("student_course_detail", args=[course.pk])).content.decode()
+    html = client.get(
+        reverse("student_course_detail", args=[course.pk])
+    ).content.decode()
 
     code = Certificate.objects.get().code
     assert "Course finished!" in html
