@@ -5,7 +5,12 @@ views parse, ask, call and serialize."""
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -177,18 +182,14 @@ class GradebookSerializer(serializers.Serializer):
 
 
 class CSVRenderer(BaseRenderer):
-    """`?format=csv`: the view hands over the CSV text; an error becomes a
-    one-column `detail` table."""
+    """`?format=csv`: the view hands over the CSV text as it is."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        if isinstance(data, str):
-            return data.encode()
-        detail = str(data.get("detail", data)) if isinstance(data, dict) else data
-        return f"detail\r\n{detail}\r\n".encode()
+        return data.encode()
 
 
 class CourseOutcomesViewSet(viewsets.GenericViewSet):
@@ -199,6 +200,14 @@ class CourseOutcomesViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return Course.objects.select_related("owner")
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        """Errors are JSON like every other error, even when CSV was asked."""
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.exception and isinstance(renderer, CSVRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str) -> Response:
@@ -385,9 +394,13 @@ class AttemptView(APIView):
     @extend_schema(
         responses={
             200: OpenApiResponse(
-                response=AttemptResultSerializer,
-                description="Submitted or expired: the result. Open: the "
-                "questions (OpenAttempt's fields).",
+                response=PolymorphicProxySerializer(
+                    component_name="Attempt",
+                    serializers=[OpenAttemptSerializer, AttemptResultSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Open: its questions and the time left. Submitted "
+                "or out of time: the result.",
             )
         }
     )
@@ -458,7 +471,18 @@ class CertificateView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: CertificateSerializer})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern=r"^[A-Za-z0-9-]{1,24}$",
+                description="The verification code, e.g. 7F3K-9QPA-2M8X-WD4R.",
+            )
+        ],
+        responses={200: CertificateSerializer},
+    )
     def get(self, request: Request, code: str) -> Response:
         certificate = certificate_by_code(code)
         if certificate is None:

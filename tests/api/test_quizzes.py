@@ -561,6 +561,8 @@ def test_the_gradebook_is_the_instructors_alone(api, as_user, course, role):
     assert (response.status_code, as_csv.status_code) == (expected, expected)
     if role != "owner":
         assert "students" not in response.json()
+        assert as_csv["Content-Type"] == "application/json"
+        assert set(as_csv.json()) == {"detail"}
 
 
 def test_gradebook_json_and_csv(as_user, course, module, quiz):
