@@ -359,6 +359,11 @@ LOGGING = {
             "filters": ["redact_tokens"],
         }
     },
-    "loggers": {"educa.cache": {"filters": ["cache_errors"]}},
+    "loggers": {
+        "educa.cache": {"filters": ["cache_errors"]},
+        # fpdf2 subsets the certificate font with fontTools, which narrates
+        # every step at INFO: forty lines per certificate.
+        "fontTools": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

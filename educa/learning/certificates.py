@@ -57,7 +57,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     line("has completed the course", 13, color=90)
     line(certificate.course_title, 24, gap=6)
     line(f"taught by {certificate.instructor_name}", 13, gap=2, color=90)
-    line(f"on {certificate.issued_at:%d %B %Y}", 13, gap=18, color=90)
+    issued = certificate.issued_at
+    line(f"on {issued.day} {issued:%B %Y}", 13, gap=18, color=90)
     line(f"Verification code: {certificate.code}", 12, gap=1, color=60)
     line(f"Verify at {verify_url}", 10, color=90)
     return bytes(pdf.output())
