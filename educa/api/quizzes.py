@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -26,7 +26,6 @@ from educa.learning.grading import SHORT_ANSWER_LIMIT, for_student
 from educa.learning.models import Certificate, QuizAttempt
 from educa.learning.permissions import (
     can_record_progress,
-    can_take_quiz,
     can_view_attempt,
     can_view_gradebook,
 )
@@ -37,7 +36,7 @@ from educa.learning.selectors import (
     certificate_by_code,
     course_gradebook,
     course_progress,
-    quiz_for_taking,
+    quiz_with_course,
 )
 from educa.learning.services import (
     complete_content,
@@ -327,8 +326,8 @@ class AttemptResultSerializer(serializers.Serializer):
     results = QuestionResultSerializer(many=True)
 
 
-def _result_data(attempt: QuizAttempt) -> dict:
-    review = attempt_review(attempt)
+def _result_data(attempt: QuizAttempt, *, attempts_used: int | None = None) -> dict:
+    review = attempt_review(attempt, attempts_used_now=attempts_used)
     return {
         "id": attempt.pk,
         "quiz": attempt.quiz_id,
@@ -367,11 +366,11 @@ class QuizAttemptsView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Start an attempt, or get the open one back with its remaining time.
         Only the course's enrolled students; 403 once every attempt is used."""
-        quiz = quiz_for_taking(pk)
+        quiz = quiz_with_course(pk)
         if quiz is None:
             raise NotFound()
-        if not can_take_quiz(request.user, quiz):
-            raise PermissionDenied("Only students enrolled in the course take quizzes.")
+        # start_attempt refuses whoever may not take it (can_take_quiz), under
+        # the lock it counts attempts with.
         attempt, created = start_attempt(student=request.user, quiz=quiz)
         return Response(
             _open_attempt_data(attempt),
@@ -450,11 +449,14 @@ class AttemptSubmitView(APIView):
         """Submit the answers; questions left out score nothing. 409 for a
         second submit or after the deadline (the attempt still counts)."""
         attempt = _own_attempt(request, pk)
-        serializer = SubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        answers = [dict(answer) for answer in serializer.validated_data["answers"]]
+        # SubmitSerializer documents the shape; submit_attempt checks every
+        # answer against the attempt's questions (and says which is wrong).
+        if not isinstance(request.data, dict) or "answers" not in request.data:
+            raise ValidationError({"answers": ["This field is required."]})
+        answers = request.data["answers"]
         attempt = submit_attempt(student=request.user, attempt=attempt, answers=answers)
-        return Response(_result_data(attempt))
+        # The attempt just submitted was the student's open one: their last.
+        return Response(_result_data(attempt, attempts_used=attempt.number))
 
 
 class CertificateSerializer(serializers.Serializer):

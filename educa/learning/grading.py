@@ -35,35 +35,43 @@ _ANSWER_KEY = {
 _STUDENT_KEYS = ("id", "kind", "text", "points")
 
 
+def question_bank(questions: Iterable[Question]) -> list[dict[str, Any]]:
+    """The quiz's questions (with `.choices.all()` prefetched), in order, as
+    frozen dicts: what every attempt starts from."""
+    return [
+        {
+            "id": question.pk,
+            "kind": question.kind,
+            "text": question.text,
+            "points": question.points,
+            "choices": [
+                {"id": choice.pk, "text": choice.text, "correct": choice.correct}
+                for choice in question.choices.all()
+            ],
+            "partial_credit": question.partial_credit,
+            "accepted_answers": [
+                normalize_answer(answer) for answer in question.accepted_answers
+            ],
+            "answer": question.answer,
+            "tolerance": question.tolerance,
+        }
+        for question in questions
+    ]
+
+
 def freeze_questions(
-    questions: Iterable[Question], *, shuffle_questions: bool, shuffle_choices: bool
+    bank: Sequence[Mapping[str, Any]], *, shuffle_questions: bool, shuffle_choices: bool
 ) -> list[dict[str, Any]]:
-    """The questions (with `.choices.all()` prefetched) as one attempt shows
-    them: shuffled when asked, that order kept for the attempt's life."""
+    """The questions of `bank` as one attempt shows them: shuffled when
+    asked, that order kept for the attempt's life. `bank` is not changed."""
     shuffler = random.SystemRandom()
-    frozen = []
-    for question in questions:
-        choices = [
-            {"id": choice.pk, "text": choice.text, "correct": choice.correct}
-            for choice in question.choices.all()
-        ]
-        if shuffle_choices:
-            shuffler.shuffle(choices)
-        frozen.append(
-            {
-                "id": question.pk,
-                "kind": question.kind,
-                "text": question.text,
-                "points": question.points,
-                "choices": choices,
-                "partial_credit": question.partial_credit,
-                "accepted_answers": [
-                    normalize_answer(answer) for answer in question.accepted_answers
-                ],
-                "answer": question.answer,
-                "tolerance": question.tolerance,
-            }
-        )
+    frozen = [
+        {**question, "choices": [dict(choice) for choice in question["choices"]]}
+        for question in bank
+    ]
+    if shuffle_choices:
+        for question in frozen:
+            shuffler.shuffle(question["choices"])
     if shuffle_questions:
         shuffler.shuffle(frozen)
     return frozen

@@ -20,6 +20,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -28,9 +29,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 
 from educa.accounts.models import User
-from educa.courses.models import Content, Course, Enrollment, Question, Quiz
+from educa.courses.caching import cached
+from educa.courses.models import Choice, Content, Course, Enrollment, Question, Quiz
 from educa.courses.selectors import enrolled_courses
-from educa.learning.grading import correct_answer, for_student
+from educa.learning.grading import correct_answer, for_student, question_bank
 from educa.learning.models import (
     AttemptAnswer,
     Certificate,
@@ -124,10 +126,19 @@ def course_progress(student: User | AnonymousUser, course: Course) -> CourseProg
 
 
 def progress_counts(student: User, course: Course) -> tuple[int, int]:
-    """(contents done, contents in the course): two counting queries."""
-    done = ContentCompletion.objects.filter(student=student, course=course).count()
-    total = Content.objects.filter(module__course=course).count()
-    return done, total
+    """(contents done, contents in the course): one counting query."""
+    counts = Content.objects.filter(module__course=course).aggregate(
+        done=Count(
+            "pk",
+            filter=Exists(
+                ContentCompletion.objects.filter(
+                    student_id=student.pk, content=OuterRef("pk")
+                )
+            ),
+        ),
+        total=Count("pk"),
+    )
+    return counts["done"], counts["total"]
 
 
 def _count_of(queryset: QuerySet, group: str) -> Coalesce:
@@ -199,6 +210,29 @@ def quizzes_of_module(module_id: int) -> dict[int, Quiz]:
             questions_count=Count("questions", distinct=True)
         )
     }
+
+
+def quiz_question_bank(quiz: Quiz) -> list[dict[str, Any]]:
+    """The quiz's questions in order, as `grading.question_bank` freezes
+    them, from the shared cache. Every question edit bumps the catalog
+    generation in its transaction (quiz_services), so a copy is used only
+    while no question changed: at worst an attempt starting as an edit
+    commits gets the questions of a moment before, which it then keeps."""
+    return cached(
+        f"quiz:{quiz.pk}:questions",
+        lambda: question_bank(
+            Question.objects.filter(quiz=quiz)
+            .order_by("order")
+            .prefetch_related(
+                Prefetch("choices", queryset=Choice.objects.order_by("order"))
+            )
+        ),
+    )
+
+
+def quiz_with_course(quiz_id: int) -> Quiz | None:
+    """The quiz with its course, or None."""
+    return Quiz.objects.select_related("course").filter(pk=quiz_id).first()
 
 
 def quiz_for_taking(quiz_id: int) -> Quiz | None:
@@ -281,11 +315,15 @@ class AttemptReview:
         return max(0, limit - self.attempts_used) if limit else None
 
 
-def attempt_review(attempt: QuizAttempt) -> AttemptReview:
+def attempt_review(
+    attempt: QuizAttempt, *, attempts_used_now: int | None = None
+) -> AttemptReview:
     """The attempt (its quiz loaded) with each question as its student may
     see it: the questions as shown, their own answers, and what is right only
-    once released (`answers_released`). Two queries."""
-    used = attempts_used(attempt)
+    once released (`answers_released`). Two queries, one when the caller
+    knows how many attempts the student has made (right after submitting:
+    the attempt's number, the open attempt being always the last)."""
+    used = attempts_used(attempt) if attempts_used_now is None else attempts_used_now
     released = answers_released(attempt, attempts_used=used)
     answers = attempt_answers(attempt)
     reviews = []

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from educa.accounts.models import User
-from educa.courses.models import Content, Course, Enrollment, Question, Quiz
+from educa.courses.models import Content, Course, Enrollment, Quiz
 from educa.learning.grading import clean_answers, freeze_questions, grade
 from educa.learning.models import (
     AttemptAnswer,
@@ -25,7 +25,7 @@ from educa.learning.models import (
     ContentCompletion,
     QuizAttempt,
 )
-from educa.learning.selectors import progress_counts
+from educa.learning.selectors import progress_counts, quiz_question_bank
 from educa.realtime.notify import notify_user
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
@@ -125,8 +125,10 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
 
     A new attempt freezes the questions as shown (shuffled when the quiz
     says so) and sets its deadline. An open attempt whose time ran out is
-    closed first (it counts). Refused once `max_attempts` are used: counted
-    under the enrollment lock, so two tabs can never exceed it.
+    closed first (it counts). Refused (PermissionDenied) to anyone who may
+    not take the quiz (`can_take_quiz`: the lock finds no enrollment), and
+    once `max_attempts` are used: counted under the enrollment lock, so two
+    tabs can never exceed it.
     """
     _lock_enrollment(student, quiz.course)
     now = timezone.now()
@@ -147,7 +149,7 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
             f"You have used all {quiz.max_attempts} attempts at this quiz."
         )
     questions = freeze_questions(
-        Question.objects.filter(quiz=quiz).prefetch_related("choices"),
+        quiz_question_bank(quiz),
         shuffle_questions=quiz.shuffle_questions,
         shuffle_choices=quiz.shuffle_choices,
     )
@@ -184,10 +186,12 @@ def submit_attempt(
     """
     if attempt.student_id != student.pk:
         raise PermissionDenied("This is not your attempt.")
-    quiz = attempt.quiz
+    quiz, questions = attempt.quiz, attempt.questions  # frozen at its start
     _lock_enrollment(student, quiz.course)
-    attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
-    attempt.quiz = quiz
+    attempt = (
+        QuizAttempt.objects.select_for_update().defer("questions").get(pk=attempt.pk)
+    )
+    attempt.quiz, attempt.questions = quiz, questions
     now = timezone.now()
     if attempt.status == QuizAttempt.Status.SUBMITTED:
         raise AttemptClosed("This attempt was already submitted.")

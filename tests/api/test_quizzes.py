@@ -362,8 +362,14 @@ def _bad_answers(attempt) -> list:
             {"answers": [{"question": single["id"], "choices": [other_choice]}]},
             "is not one of its choices",
         ),
-        ({"answers": [{"question": numeric["id"], "number": "NaN"}]}, "valid number"),
-        ({"answers": [{"question": numeric["id"], "number": "1e999"}]}, "valid number"),
+        (
+            {"answers": [{"question": numeric["id"], "number": "NaN"}]},
+            "must be a number",
+        ),
+        (
+            {"answers": [{"question": numeric["id"], "number": "1e999"}]},
+            "must be a number",
+        ),
         ({"answers": [{"question": short["id"], "text": "x" * 100_000}]}, "1000"),
         ({"answers": "everything"}, "list"),
         ({}, "required"),
@@ -388,13 +394,14 @@ def test_bad_answers_are_a_400_with_a_clear_message_and_store_nothing(
     assert not AttemptAnswer.objects.exists()
 
 
-def test_a_nan_literal_in_the_body_is_a_400(as_user, open_attempt):
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-1e999"])
+def test_numbers_json_cannot_hold_are_a_400(as_user, open_attempt, number):
     student, attempt = open_attempt
     numeric = attempt.questions[3]["id"]
 
     response = as_user(student).post(
         f"/api/attempts/{attempt.pk}/submit/",
-        f'{{"answers": [{{"question": {numeric}, "number": NaN}}]}}',
+        f'{{"answers": [{{"question": {numeric}, "number": {number}}}]}}',
         content_type="application/json",
     )
 
