@@ -241,8 +241,8 @@ async def burst(
         connection = request[0]
         try:
             status, body = await connection.receive()
-        except asyncio.IncompleteReadError as closed:
-            if closed.partial:
+        except (asyncio.IncompleteReadError, ConnectionResetError) as closed:
+            if getattr(closed, "partial", b""):
                 raise
             # The server closed the idle connection as the request left:
             # it never read it. Send it again, as HTTP clients do.
