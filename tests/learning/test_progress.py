@@ -153,3 +153,16 @@ def test_course_progress_takes_two_queries(
         progress = course_progress(enrolled_student, course)
 
     assert (progress.completed, progress.total) == (contents, contents)
+
+
+def test_the_completion_notification_reads_as_a_sentence():
+    from django.template.loader import render_to_string
+
+    sentence = render_to_string(
+        "notifications/learning.course_completed.html",
+        {"payload": {"course_title": "Music <b>Theory</b>"}, "notification": None},
+    )
+
+    assert sentence.strip() == (
+        "You completed Music &lt;b&gt;Theory&lt;/b&gt;: your certificate is ready."
+    )
