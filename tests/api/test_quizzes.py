@@ -460,12 +460,17 @@ def test_student_marks_a_content_done_and_undoes_it(as_user, course, module):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_enrolled_students_mark_contents_done(api, as_user, course, module, role):
     text = add_content(module)
+    done_by_someone = EnrollmentFactory(course=course).student
+    complete_content(student=done_by_someone, content=text)
     client = _client(api, as_user, course, role)
 
     response = client.post(f"/api/contents/{text.pk}/complete/")
+    undo = client.delete(f"/api/contents/{text.pk}/complete/")
 
-    assert response.status_code == _refusal(role)
-    assert not ContentCompletion.objects.exists()
+    assert (response.status_code, undo.status_code) == (_refusal(role),) * 2
+    assert list(ContentCompletion.objects.values_list("student", flat=True)) == [
+        done_by_someone.pk
+    ]
 
 
 def test_a_quiz_cannot_be_marked_done(as_user, course, module):

@@ -222,6 +222,20 @@ def test_only_enrolled_students_mark_contents_done(client, course, module, role)
         assert not ContentCompletion.objects.exists()
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_only_enrolled_students_undo_contents_done(client, course, module, role):
+    text = add_content(module)
+    someone = EnrollmentFactory(course=course).student
+    complete_content(student=someone, content=text)
+    sign_in(client, role, course)
+
+    response = client.post(reverse("content_uncomplete", args=[text.pk]))
+
+    expected = 302 if role == "enrolled" else _expected(role, set())
+    assert response.status_code == expected
+    assert ContentCompletion.objects.filter(student=someone).exists()
+
+
 def test_marking_done_by_get_changes_nothing(client, course, module):
     text = add_content(module)
     sign_in(client, "enrolled", course)
