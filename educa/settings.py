@@ -194,6 +194,11 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_MB", default=20) * 2**20
+# A TrueType font for certificates (any script a name is written in);
+# without one they fall back to Helvetica, which has Latin-1 only.
+CERTIFICATE_FONT = env.str(
+    "CERTIFICATE_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -278,8 +283,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # A chat room's status shares the field name with a course's.
-    "ENUM_NAME_OVERRIDES": {"CourseStatusEnum": "educa.courses.models.Course.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        # A chat room's status shares the field name with a course's.
+        "CourseStatusEnum": "educa.courses.models.Course.Status",
+        "QuestionKindEnum": ["single", "multiple", "short", "numeric"],
+    },
 }
 
 # Web app (courses, learning): course subdomains and private media.
@@ -361,7 +369,12 @@ LOGGING = {
             "filters": ["redact_tokens"],
         }
     },
-    "loggers": {"educa.cache": {"filters": ["cache_errors"]}},
+    "loggers": {
+        "educa.cache": {"filters": ["cache_errors"]},
+        # fpdf2 subsets the certificate font with fontTools, which narrates
+        # every step at INFO: forty lines per certificate.
+        "fontTools": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 

@@ -7,7 +7,7 @@ who may see it is checked on every request before the cache is read.
 """
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from educa.courses.caching import cached
+
+T = TypeVar("T")
 
 
 def cached_json_response(
@@ -31,3 +33,17 @@ def cached_json_response(
     key = ":".join(["api", *map(str, parts)])
     body = cached(key, lambda: JSONRenderer().render(build()))
     return HttpResponse(body, content_type="application/json")
+
+
+def cached_json(
+    parts: Iterable[object], build: Callable[[], Any], note: Callable[[Any], T]
+) -> tuple[bytes, T]:
+    """`build()` rendered as JSON, cached once per generation together with
+    `note(data)`: what the caller must know of the data (e.g. which parts to
+    complete per user) without parsing the bytes again."""
+
+    def render() -> tuple[bytes, T]:
+        data = build()
+        return JSONRenderer().render(data), note(data)
+
+    return cached(":".join(["api", *map(str, parts)]), render)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from educa.accounts.limits import TooManyPasswordGuesses
+from educa.learning.services import AttemptClosed
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -24,6 +25,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, AttemptClosed):
+        exc = Conflict(str(exc))
     elif isinstance(exc, TooManyPasswordGuesses):
         exc = password_guesses_throttled(exc)
     elif isinstance(exc, RequestDataTooBig):
@@ -39,6 +42,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown paths under /api/ answer in JSON like every other API error."""
     return JsonResponse({"detail": "Not found."}, status=404)
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The request conflicts with the resource's state."
+    default_code = "conflict"
 
 
 class RequestTooLarge(exceptions.APIException):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -16,8 +17,17 @@ from rest_framework.response import Response
 
 from educa.api.parsers import JSONParser
 from educa.api.permissions import CanAuthorCourses
-from educa.courses.models import CONTENT_KINDS, Content, Module
-from educa.courses.selectors import module_contents
+from educa.courses.models import CONTENT_KINDS, QUIZ_SETTINGS, Content, Module, Quiz
+from educa.courses.quiz_services import (
+    ANSWER_TEXT_LIMIT,
+    CHOICE_TEXT_LIMIT,
+    MAX_ACCEPTED_ANSWERS,
+    MAX_CHOICES,
+    MAX_POINTS,
+    MAX_QUESTIONS,
+    QUESTION_TEXT_LIMIT,
+)
+from educa.courses.selectors import content_with_item, module_contents
 from educa.courses.services import (
     add_content,
     delete_content,
@@ -27,8 +37,15 @@ from educa.courses.services import (
     update_module,
 )
 
-# The item field each kind of content keeps its data in.
-KIND_FIELD = {"text": "content", "video": "url", "image": "file", "file": "file"}
+# The fields each kind of content takes besides `type` and `title`, and
+# which of them it needs.
+KIND_FIELDS = {
+    "text": ({"content"}, {"content"}),
+    "video": ({"url"}, {"url"}),
+    "image": ({"file"}, {"file"}),
+    "file": ({"file"}, {"file"}),
+    "quiz": ({*QUIZ_SETTINGS, "questions"}, set()),
+}
 
 
 class ModuleSerializer(serializers.ModelSerializer):
@@ -38,12 +55,37 @@ class ModuleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "order"]
 
 
+class QuizSettingsSerializer(serializers.ModelSerializer):
+    """A quiz's settings and size, never its answers. `attempts_used` and
+    `best_percent` are the requesting student's (null where no student's
+    record applies)."""
+
+    questions_count = serializers.IntegerField(read_only=True)
+    attempts_used = serializers.SerializerMethodField()
+    best_percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "id",
+            *QUIZ_SETTINGS,
+            *("questions_count", "attempts_used", "best_percent"),
+        ]
+
+    def get_attempts_used(self, quiz: Quiz) -> int | None:
+        return None
+
+    def get_best_percent(self, quiz: Quiz) -> float | None:
+        return None
+
+
 class ContentSerializer(serializers.Serializer):
     """One content: its type, title and the type's own data, plus rendered HTML.
 
     `content` is set for text, `file` (an absolute URL) for image and file,
-    `url` and `embed_url` for video; the others are null (the item has no
-    such attribute). `item` is the HTML the seed's clients render.
+    `url` and `embed_url` for video, `quiz` for a quiz; the others are null
+    (the item has no such attribute). `item` is the HTML the seed's clients
+    render.
     """
 
     id = serializers.IntegerField(read_only=True)
@@ -58,6 +100,7 @@ class ContentSerializer(serializers.Serializer):
     embed_url = serializers.URLField(
         source="item.embed_url", read_only=True, allow_null=True
     )
+    quiz = QuizSettingsSerializer(read_only=True, allow_null=True)
     item = serializers.CharField(source="item.render", read_only=True)
 
     def to_representation(self, instance: Content) -> dict:
@@ -90,13 +133,14 @@ def _reader(source: str) -> Callable[[object], Any]:
 class _ContentWithItem:
     """What ContentSerializer's fields read of a content, its item resolved once."""
 
-    __slots__ = ("id", "item", "kind", "order")
+    __slots__ = ("id", "item", "kind", "order", "quiz")
 
     def __init__(self, content: Content) -> None:
         self.id = content.pk
         self.order = content.order
         self.kind = content.kind
         self.item = content.item
+        self.quiz = self.item if self.kind == "quiz" else None
 
 
 class ModuleContentsSerializer(ModuleSerializer):
@@ -106,8 +150,82 @@ class ModuleContentsSerializer(ModuleSerializer):
         fields = [*ModuleSerializer.Meta.fields, "contents"]
 
 
-class NewContentSerializer(serializers.Serializer):
-    """JSON for text and video; multipart/form-data with `file` for image and file."""
+class ChoiceInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=CHOICE_TEXT_LIMIT)
+    correct = serializers.BooleanField(default=False)
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    """One question. The service checks what each kind needs (choices with
+    the right ones marked, accepted answers, or the answer and tolerance)."""
+
+    kind = serializers.ChoiceField(choices=["single", "multiple", "short", "numeric"])
+    text = serializers.CharField(max_length=QUESTION_TEXT_LIMIT)
+    points = serializers.IntegerField(min_value=1, max_value=MAX_POINTS, default=1)
+    choices = ChoiceInputSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_CHOICES,
+        help_text="single and multiple: single has exactly one right choice "
+        "(true/false is two choices).",
+    )
+    partial_credit = serializers.BooleanField(
+        required=False, help_text="multiple: credit per right choice."
+    )
+    answers = serializers.ListField(
+        child=serializers.CharField(max_length=ANSWER_TEXT_LIMIT),
+        required=False,
+        max_length=MAX_ACCEPTED_ANSWERS,
+        help_text="short: the accepted answers (case and spaces do not matter).",
+    )
+    answer = serializers.FloatField(required=False, help_text="numeric: the answer.")
+    tolerance = serializers.FloatField(
+        required=False, min_value=0, help_text="numeric: accepted ± this much."
+    )
+
+
+class OptionalBooleanField(serializers.BooleanField):
+    """Left out means not given, in multipart forms too (DRF reads a missing
+    checkbox there as false, which would be a quiz setting on an image)."""
+
+    default_empty_html = empty
+
+
+class QuizFieldsMixin(serializers.Serializer):
+    """A quiz's settings and questions, as content to add or change."""
+
+    pass_percent = serializers.IntegerField(
+        required=False, min_value=0, max_value=100, help_text="quiz: pass mark (%)."
+    )
+    max_attempts = serializers.IntegerField(
+        required=False, min_value=0, max_value=1000, help_text="quiz: 0 = unlimited."
+    )
+    time_limit_seconds = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=7 * 24 * 3600,
+        help_text="quiz: 0 = none.",
+    )
+    shuffle_questions = OptionalBooleanField(required=False)
+    shuffle_choices = OptionalBooleanField(required=False)
+    grading = serializers.ChoiceField(
+        choices=Quiz.Grading.choices,
+        required=False,
+        help_text="quiz: which attempt's score counts.",
+    )
+    review = serializers.ChoiceField(
+        choices=Quiz.Review.choices,
+        required=False,
+        help_text="quiz: when students see the right answers.",
+    )
+    questions = QuestionInputSerializer(
+        many=True, required=False, max_length=MAX_QUESTIONS
+    )
+
+
+class NewContentSerializer(QuizFieldsMixin):
+    """JSON for text, video and quiz; multipart/form-data with `file` for
+    image and file."""
 
     type = serializers.ChoiceField(choices=CONTENT_KINDS)
     title = serializers.CharField(max_length=250)
@@ -118,17 +236,19 @@ class NewContentSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="Upload (image, file).")
 
     def validate(self, attrs: dict) -> dict:
-        field = KIND_FIELD[attrs["type"]]
-        if field not in attrs:
-            raise serializers.ValidationError({field: ["This field is required."]})
-        if extra := set(attrs) - {"type", "title", field}:
+        allowed, needed = KIND_FIELDS[attrs["type"]]
+        if missing := needed - set(attrs):
+            raise serializers.ValidationError(
+                {name: ["This field is required."] for name in missing}
+            )
+        if extra := set(attrs) - {"type", "title", *allowed}:
             raise serializers.ValidationError(
                 {name: [f"Not used by {attrs['type']} content."] for name in extra}
             )
         return attrs
 
 
-class ContentChangeSerializer(serializers.Serializer):
+class ContentChangeSerializer(QuizFieldsMixin):
     title = serializers.CharField(max_length=250, required=False)
     # The service takes a text's body as `text`: `content` names the Content.
     content = serializers.CharField(
@@ -190,7 +310,9 @@ class ModuleViewSet(
             module=module, by=request.user, kind=data.pop("type"), **data
         )
         return Response(
-            ContentSerializer(content, context=self.get_serializer_context()).data,
+            ContentSerializer(
+                content_with_item(content.pk), context=self.get_serializer_context()
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -239,7 +361,9 @@ class ContentViewSet(
             content=content, by=request.user, **serializer.validated_data
         )
         return Response(
-            ContentSerializer(content, context=self.get_serializer_context()).data
+            ContentSerializer(
+                content_with_item(content.pk), context=self.get_serializer_context()
+            ).data
         )
 
     def perform_destroy(self, instance: Content) -> None:

@@ -9,6 +9,7 @@ from educa.api import (
     learning,
     modules,
     notifications,
+    quizzes,
     subjects,
 )
 from educa.api.exceptions import not_found
@@ -19,10 +20,28 @@ router.register("courses", courses.CourseViewSet, basename="course")
 router.register("courses", learning.CourseLearningViewSet, basename="course-learning")
 router.register("modules", modules.ModuleViewSet, basename="module")
 router.register("contents", modules.ContentViewSet, basename="content")
+router.register("contents", quizzes.ContentProgressViewSet, basename="content-progress")
+router.register("courses", quizzes.CourseOutcomesViewSet, basename="course-outcomes")
 
 urlpatterns = [
     # First: the catalog, contents and authoring routes take most requests.
     path("", include(router.urls)),
+    path(
+        "quizzes/<int:pk>/attempts/",
+        quizzes.QuizAttemptsView.as_view(),
+        name="quiz-attempts",
+    ),
+    path("attempts/<int:pk>/", quizzes.AttemptView.as_view(), name="attempt"),
+    path(
+        "attempts/<int:pk>/submit/",
+        quizzes.AttemptSubmitView.as_view(),
+        name="attempt-submit",
+    ),
+    path(
+        "certificates/<str:code>/",
+        quizzes.CertificateView.as_view(),
+        name="certificate",
+    ),
     path("token/", accounts.TokenObtainPairView.as_view(), name="token_obtain_pair"),
     path("token/refresh/", accounts.TokenRefreshView.as_view(), name="token_refresh"),
     path(

@@ -4,12 +4,15 @@ from django.http import HttpRequest
 
 from educa.courses.caching import invalidate_catalog
 from educa.courses.models import (
+    Choice,
     Content,
     Course,
     Enrollment,
     File,
     Image,
     Module,
+    Question,
+    Quiz,
     Review,
     Subject,
     Text,
@@ -92,6 +95,36 @@ class ItemAdmin(CatalogAdmin):
     list_select_related = ("course", "owner")
     search_fields = ("title", "course__title")
     raw_id_fields = ("owner", "course")
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = (
+        *("kind", "text", "points", "partial_credit"),
+        *("accepted_answers", "answer", "tolerance", "order"),
+    )
+    show_change_link = True
+
+
+@admin.register(Quiz)
+class QuizAdmin(ItemAdmin):
+    inlines = [QuestionInline]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ("text", "correct", "order")
+
+
+@admin.register(Question)
+class QuestionAdmin(CatalogAdmin):
+    list_display = ("text", "kind", "points", "quiz")
+    list_select_related = ("quiz",)
+    search_fields = ("text", "quiz__title")
+    raw_id_fields = ("quiz",)
+    inlines = [ChoiceInline]
 
 
 @admin.register(Enrollment)

@@ -22,6 +22,7 @@ from educa.courses import selectors, services
 from educa.courses.forms import CourseForm, ModuleFormSet, item_form
 from educa.courses.models import CONTENT_KINDS, Content, Course, Module
 from educa.courses.permissions import can_author_courses, can_edit_course
+from educa.courses.quiz_authoring import quiz_editor
 from educa.markdown import render_markdown
 
 MODULE_FIELDS = ("title", "description")
@@ -253,7 +254,7 @@ def content_create(request: HttpRequest, module_id: int, kind: str) -> HttpRespo
     form = item_form(kind, None, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_content(
+            content = services.add_content(
                 module=module, by=request.user, kind=kind, **form.cleaned_data
             )
         except ValidationError as error:
@@ -262,6 +263,8 @@ def content_create(request: HttpRequest, module_id: int, kind: str) -> HttpRespo
             messages.success(
                 request, f"{kind.capitalize()} “{form.cleaned_data['title']}” added."
             )
+            if kind == "quiz":  # next: its questions
+                return redirect("module_content_update", content.pk)
             return redirect("module_content_list", module.pk)
     return render(
         request,
@@ -293,6 +296,8 @@ def content_edit(request: HttpRequest, content_id: int) -> HttpResponse:
         else:
             messages.success(request, f"“{form.cleaned_data['title']}” saved.")
             return redirect("module_content_list", module.pk)
+    if kind == "quiz":
+        return quiz_editor(request, content, form)
     return render(
         request,
         "courses/manage/content/form.html",

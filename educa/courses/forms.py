@@ -15,6 +15,7 @@ from educa.courses.models import (
     Text,
     Video,
 )
+from educa.courses.quiz_forms import QuizForm
 
 
 class CourseForm(forms.ModelForm):
@@ -139,6 +140,7 @@ ITEM_FORMS: dict[str, type[forms.ModelForm]] = {
     "video": VideoForm,
     "image": ImageForm,
     "file": FileForm,
+    "quiz": QuizForm,
 }
 
 

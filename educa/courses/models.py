@@ -27,7 +27,7 @@ from educa.courses.uploads import (
 from educa.courses.video import embed_url
 from educa.markdown import render_markdown
 
-CONTENT_KINDS = ("text", "video", "image", "file")
+CONTENT_KINDS = ("text", "video", "image", "file", "quiz")
 
 # Single-segment paths under /course/ that a course slug would shadow.
 RESERVED_COURSE_SLUGS = frozenset({"mine", "create"})
@@ -225,7 +225,7 @@ class Module(models.Model):
 
 
 class Content(models.Model):
-    """A module's slot holding one item (text, video, image or file), in order."""
+    """A module's slot holding one item (text, video, image, file or quiz), in order."""
 
     module = models.ForeignKey(
         Module, related_name="contents", on_delete=models.CASCADE
@@ -255,7 +255,7 @@ class Content(models.Model):
 
     @property
     def kind(self) -> str:
-        """`text`, `video`, `image` or `file`."""
+        """`text`, `video`, `image`, `file` or `quiz`."""
         return self.content_type.model
 
 
@@ -410,3 +410,133 @@ class Video(ItemBase):
     @property
     def embed_url(self) -> str | None:
         return embed_url(self.url)
+
+
+class Quiz(ItemBase):
+    """A test of the module: questions with points, and how attempts go.
+
+    Students' attempts (educa.learning) freeze the questions as shown, so
+    editing a quiz never changes a score already given.
+    """
+
+    class Grading(models.TextChoices):
+        HIGHEST = "highest", "Highest attempt"
+        LAST = "last", "Last attempt"
+
+    class Review(models.TextChoices):
+        AFTER_SUBMIT = "after_submit", "Right after submitting"
+        AFTER_LAST_ATTEMPT = "after_last_attempt", "After the last attempt"
+        NEVER = "never", "Never"
+
+    pass_percent = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="The score (in %) a student needs to pass.",
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(1000)],
+        help_text="0 means unlimited.",
+    )
+    time_limit_seconds = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(7 * 24 * 3600)],
+        help_text="0 means no time limit.",
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=False)
+    grading = models.CharField(
+        max_length=10,
+        choices=Grading.choices,
+        default=Grading.HIGHEST,
+        help_text="Which attempt's score counts.",
+    )
+    review = models.CharField(
+        max_length=20,
+        choices=Review.choices,
+        default=Review.AFTER_SUBMIT,
+        help_text="When students see the correct answers.",
+    )
+
+    @property
+    def time_limit_text(self) -> str:
+        """The time limit for people: "20 min", "1 h 30 min", "45 s"."""
+        minutes, seconds = divmod(self.time_limit_seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        parts = [f"{hours} h"] * bool(hours) + [f"{minutes} min"] * bool(minutes)
+        return " ".join(parts + [f"{seconds} s"] * bool(seconds))
+
+    def clean(self) -> None:
+        super().clean()
+        if self.review == self.Review.AFTER_LAST_ATTEMPT and not self.max_attempts:
+            raise ValidationError(
+                {
+                    "review": "Answers after the last attempt need a maximum "
+                    "number of attempts."
+                }
+            )
+
+
+# What an instructor sets on a quiz besides its title and questions.
+QUIZ_SETTINGS = (
+    *("pass_percent", "max_attempts", "time_limit_seconds"),
+    *("shuffle_questions", "shuffle_choices", "grading", "review"),
+)
+
+
+class Question(models.Model):
+    """One question of a quiz. What is right lives here and in its choices,
+    and never leaves the server before the quiz's review policy allows."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        SHORT = "short", "Short text"
+        NUMERIC = "numeric", "Numeric"
+
+    quiz = models.ForeignKey(Quiz, related_name="questions", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(max_length=5000)
+    points = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    # Multiple choice: a share of the points per right choice, less per
+    # wrong one, instead of all or nothing.
+    partial_credit = models.BooleanField(default=False)
+    # Short text: what counts as right, compared after normalising case and spaces.
+    accepted_answers = models.JSONField(default=list, blank=True)
+    # Numeric: right within answer ± tolerance.
+    answer = models.FloatField(null=True, blank=True)
+    tolerance = models.FloatField(default=0, validators=[MinValueValidator(0)])
+    order = OrderField(blank=True, for_fields=["quiz"])
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "order"], name="question_order_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(
+        Question, related_name="choices", on_delete=models.CASCADE
+    )
+    text = models.CharField(max_length=500)
+    correct = models.BooleanField(default=False)
+    order = OrderField(blank=True, for_fields=["question"])
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "order"], name="choice_order_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

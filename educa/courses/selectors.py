@@ -29,6 +29,7 @@ from educa.courses.models import (
     File,
     Image,
     Module,
+    Quiz,
     Review,
     Subject,
     Text,
@@ -234,6 +235,7 @@ def _contents_with_items() -> QuerySet[Content]:
                     File.objects.all(),
                     Image.objects.all(),
                     Video.objects.all(),
+                    Quiz.objects.annotate(questions_count=Count("questions")),
                 ],
             )
         )
@@ -249,14 +251,15 @@ def _modules_with_contents() -> QuerySet[Module]:
 def course_contents(course: Course) -> list[Module]:
     """Modules in order, each with `.contents.all()` in order and every item loaded.
 
-    Six queries however many modules and contents: modules, contents, and one
-    per item kind.
+    Seven queries however many modules and contents: modules, contents, and
+    one per item kind (a quiz comes with its `questions_count`).
     """
     return list(_modules_with_contents().filter(course=course))
 
 
 def course_with_contents(course: Course) -> Course:
-    """`course` with `.modules.all()` as `course_contents` gives them (six queries)."""
+    """`course` with `.modules.all()` as `course_contents` gives them
+    (seven queries)."""
     prefetch_related_objects(
         [course], Prefetch("modules", queryset=_modules_with_contents())
     )
@@ -264,8 +267,13 @@ def course_with_contents(course: Course) -> Course:
 
 
 def module_contents(module: Module) -> list[Content]:
-    """The module's contents in order with their items: five queries."""
+    """The module's contents in order with their items: six queries."""
     return list(_contents_with_items().filter(module=module))
+
+
+def content_with_item(content_id: int) -> Content:
+    """One content with its item as `module_contents` loads it."""
+    return _contents_with_items().get(pk=content_id)
 
 
 def course_upload(course: Course, name: str) -> Image | File | None:

@@ -16,12 +16,14 @@ from educa.courses.caching import invalidate_catalog
 from educa.courses.covers import cover_files
 from educa.courses.models import (
     CONTENT_KINDS,
+    QUIZ_SETTINGS,
     RESERVED_COURSE_SLUGS,
     Content,
     Course,
     Enrollment,
     ItemBase,
     Module,
+    Quiz,
     Review,
     Subject,
     validate_upload_size,
@@ -33,6 +35,7 @@ from educa.courses.permissions import (
     can_enroll,
     can_review_course,
 )
+from educa.courses.quiz_services import clean_questions, create_questions
 from educa.courses.search import index_courses
 from educa.courses.selectors import enrolled_student_ids
 from educa.ops.updates import change_fields
@@ -227,33 +230,51 @@ def _item_model(kind: str) -> type[ItemBase]:
 def add_content(
     *, module: Module, by: User, kind: str, title: str, **data: Any
 ) -> Content:
-    """Append a `kind` item (text/video/image/file) to the module.
+    """Append a `kind` item (text/video/image/file/quiz) to the module.
 
-    `data` holds the kind's own field: `content` (text), `url` (video) or
-    `file` (image and file: an uploaded file).
+    `data` holds the kind's own field: `content` (text), `url` (video),
+    `file` (image and file: an uploaded file), or a quiz's settings
+    (`pass_percent`, `max_attempts`, `time_limit_seconds`, `shuffle_questions`,
+    `shuffle_choices`, `grading`, `review`) and `questions` (see
+    `educa.courses.quiz_services.clean_question`).
     """
     _require_owner(by, module.course)
     model = _item_model(kind)
+    questions = _quiz_questions(model, data)
     if isinstance(data.get("file"), UploadedFile) and hasattr(model, "prepare_upload"):
         data |= model.prepare_upload(data["file"])
     item = model(owner=by, course=module.course, title=title, **data)
     item.full_clean()
     Module.objects.select_for_update().filter(pk=module.pk).first()
     item.save()
+    if questions:
+        create_questions(item, questions)
     content = Content.objects.create(module=module, item=item)
     invalidate_catalog()
     _announce_new_content(content)
     return content
 
 
+def _quiz_questions(model: type[ItemBase], data: dict[str, Any]) -> list | None:
+    """The cleaned `questions` taken out of `data` (quizzes only)."""
+    if "questions" not in data:
+        return None
+    if model is not Quiz:
+        raise ValidationError({"questions": ["Only quizzes have questions."]})
+    return clean_questions(data.pop("questions"))
+
+
 @transaction.atomic
 def update_content(*, content: Content, by: User, **fields: Any) -> Content:
     """Change the item's `title` and its kind's own field: `url` (video),
-    `file` (image, file) or `text` (a text's body; the keyword `content`
-    already names the Content being changed).
+    `file` (image, file), `text` (a text's body; the keyword `content`
+    already names the Content being changed), or a quiz's settings and
+    `questions` (replacing them all: attempts already made keep the
+    questions they froze, and their scores).
     """
     _require_owner(by, content.module.course)
     item = content.item
+    questions = _quiz_questions(type(item), fields)
     if "text" in fields:
         fields["content"] = fields.pop("text")
     own_fields = {field.name for field in item._meta.fields}
@@ -263,9 +284,14 @@ def update_content(*, content: Content, by: User, **fields: Any) -> Content:
     change_fields(
         item,
         fields | also_set,
-        editable={"title", "content", "url", "file"} & own_fields | set(also_set),
+        editable={"title", "content", "url", "file", *QUIZ_SETTINGS} & own_fields
+        | set(also_set),
         also_save=["updated"],
     )
+    if questions is not None:
+        Quiz.objects.select_for_update().filter(pk=item.pk).first()
+        item.questions.all().delete()
+        create_questions(item, questions)
     invalidate_catalog()
     return content
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from educa.courses import authoring, media, people, views
+from educa.courses import authoring, media, people, quiz_authoring, views
 
 urlpatterns = [
     path("", views.course_list, name="course_list"),
@@ -63,6 +63,26 @@ urlpatterns = [
         name="module_content_delete",
     ),
     path("course/<int:pk>/people/", people.course_people, name="course_people"),
+    path(
+        "course/content/<int:content_id>/questions/<str:kind>/create/",
+        quiz_authoring.question_create,
+        name="question_create",
+    ),
+    path(
+        "course/content/<int:content_id>/questions/order/",
+        quiz_authoring.question_order,
+        name="question_order",
+    ),
+    path(
+        "course/question/<int:question_id>/edit/",
+        quiz_authoring.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "course/question/<int:question_id>/delete/",
+        quiz_authoring.question_delete,
+        name="question_delete",
+    ),
     path("course/<slug:slug>/", views.course_detail, name="course_detail"),
     path(
         "media/courses/<int:course_id>/<str:name>",

@@ -376,7 +376,7 @@ def test_an_image_that_is_not_an_image_is_a_400(as_user, instructor, course):
     [
         {"type": "text", "title": "No body"},
         {"type": "video", "title": "Bad", "url": "https://example.com/video"},
-        {"type": "quiz", "title": "Unknown"},
+        {"type": "poll", "title": "Unknown"},
         {"type": "text", "title": "T", "content": "x", "url": "https://vimeo.com/1"},
         {"type": "text", "title": "x" * 251, "content": "long title"},
     ],

@@ -15,7 +15,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis import GenerationMode
 from schemathesis import checks as st_checks
 
+from educa.learning.services import start_attempt
 from tests.factories import EnrollmentFactory, ModuleFactory, add_content
+from tests.learning.quizzes import quiz_in, quiz_of
 
 # Bounded so the whole run stays around a couple of minutes on two cores.
 EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 5}
@@ -46,14 +48,18 @@ def fuzz_server(unthrottled, live_server_url):
     return live_server_url
 
 
-def _real_ids(course) -> dict[str, int]:
+def _real_ids(course, student) -> dict[str, int]:
     module = ModuleFactory(course=course)
     contents = [add_content(module, kind) for kind in ("text", "video", "image")]
+    quiz = quiz_of(quiz_in(module))
+    attempt, _ = start_attempt(student=student, quiz=quiz)
     return {
         "/api/courses/": course.pk,
         "/api/subjects/": course.subject_id,
         "/api/modules/": module.pk,
         "/api/contents/": contents[0].pk,
+        "/api/quizzes/": quiz.pk,
+        "/api/attempts/": attempt.pk,
     }
 
 
@@ -81,7 +87,7 @@ def test_fuzzing_every_operation_finds_no_server_error_or_schema_violation(
     fuzz_server, instructor, course
 ):
     student = EnrollmentFactory(course=course).student
-    real_ids = _real_ids(course)
+    real_ids = _real_ids(course, student)
     schema = schemathesis.openapi.from_url(f"{fuzz_server}/api/schema/?format=json")
     operations = [result.ok() for result in schema.get_all_operations()]
     # Deletes last, so the real objects survive until every other operation ran.
@@ -96,4 +102,4 @@ def test_fuzzing_every_operation_finds_no_server_error_or_schema_violation(
                 prefix = operation.path.split("{id}")[0]
                 _fuzz(operation, fuzz_server, headers, {"id": real_ids[prefix]})
 
-    assert len(operations) == 44
+    assert len(operations) == 52

@@ -107,6 +107,7 @@ def test_enrolled_student_gets_structured_contents_in_order(
         "file": None,
         "url": None,
         "embed_url": None,
+        "quiz": None,
         "item": (
             '<div class="content-text"><p>Some &lt;b&gt;text&lt;/b&gt;.</p>\n</div>\n'
         ),

@@ -376,7 +376,7 @@ def test_unknown_content_kind_is_404(client, course):
     module = ModuleFactory(course=course)
     client.force_login(course.owner)
 
-    response = _post_content(client, module, "quiz", {"title": "Q"})
+    response = _post_content(client, module, "poll", {"title": "Q"})
 
     assert response.status_code == 404
     assert not Content.objects.exists()

@@ -114,7 +114,7 @@ def test_add_content_rejects_an_unknown_kind(course):
     module = ModuleFactory(course=course)
 
     with pytest.raises(ValidationError):
-        add_content(module=module, by=course.owner, kind="quiz", title="Q")
+        add_content(module=module, by=course.owner, kind="poll", title="Q")
 
 
 def test_deleting_a_module_deletes_its_items(course):

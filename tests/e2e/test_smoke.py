@@ -6,7 +6,7 @@ import urllib.request
 
 from websockets.sync.client import connect
 
-from educa.courses.management.commands.seed_demo import DEMO_PASSWORD
+from educa.learning.management.commands.seed_demo import DEMO_PASSWORD
 from tests.servers import django_env, manage, uvicorn_server
 
 

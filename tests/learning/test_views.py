@@ -188,9 +188,10 @@ def test_module_page_query_count_does_not_grow(
     client.force_login(student)
     kinds = min(contents, 4)
 
-    # session, user, course, enrollment check, outline, contents, one per
-    # item kind, then the header's instructor check (2)
-    with django_assert_num_queries(8 + kinds):
+    # session, user, course, enrollment check, outline, progress (contents
+    # with a done flag, certificate), enrollment check for progress,
+    # contents, one per item kind, then the header's instructor check (2)
+    with django_assert_num_queries(11 + kinds):
         response = client.get(
             reverse("student_course_module", args=[course.pk, module.pk])
         )

@@ -3,14 +3,19 @@ from django.core.management import CommandError, call_command
 
 from educa.accounts.models import User
 from educa.courses.models import Content, Course, Enrollment, Review
+from educa.learning.models import Certificate, ContentCompletion, QuizAttempt
+from educa.learning.selectors import course_progress
 
 
-def _counts() -> tuple[int, int, int, int]:
+def _counts() -> tuple[int, ...]:
     return (
         User.objects.count(),
         Course.objects.count(),
         Content.objects.count(),
         Enrollment.objects.count(),
+        ContentCompletion.objects.count(),
+        QuizAttempt.objects.count(),
+        Certificate.objects.count(),
     )
 
 
@@ -24,7 +29,8 @@ def test_seed_demo_creates_every_content_type_and_is_idempotent(db, settings):
     assert _counts() == first
     assert first[:2] == (7, 6)
     kinds = set(Content.objects.values_list("content_type__model", flat=True))
-    assert kinds == {"text", "video", "image", "file"}
+    assert kinds == {"text", "video", "image", "file", "quiz"}
+    assert Content.objects.filter(content_type__model="quiz").count() == 5
     drafts = Course.objects.filter(status=Course.Status.DRAFT)
     assert [(c.slug, c.owner.username) for c in drafts] == [
         ("number-theory-notes", "ada")
@@ -50,3 +56,23 @@ def test_seed_demo_refuses_with_debug_off(db, settings):
         call_command("seed_demo")
 
     assert not Course.objects.exists()
+
+
+def test_seed_demo_shows_progress_quizzes_and_a_certificate(db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    grace = User.objects.get(username="grace")
+    certificate = Certificate.objects.get()
+    assert (certificate.student, certificate.course.slug) == (
+        grace,
+        "python-for-beginners",
+    )
+    django = Course.objects.get(slug="django-from-zero")
+    partial = course_progress(grace, django)
+    assert 0 < partial.percent < 100
+    linus = User.objects.get(username="linus")
+    failed = QuizAttempt.objects.get(student=linus)
+    assert (failed.status, failed.passed) == ("submitted", False)
+    assert QuizAttempt.objects.filter(student=grace, passed=True).count() == 1

@@ -1,5 +1,9 @@
-"""A small demo: subjects, two instructors, published courses of every content
-type (and one draft), covers, students, enrollments and ratings."""
+"""A small demo: subjects, two instructors, published courses of every
+content type with a quiz each (and one draft), covers, students with some
+progress and one course completed, enrollments and ratings.
+
+It lives in learning, the app on top of courses, so it may seed both.
+"""
 
 import io
 from typing import Any
@@ -13,7 +17,7 @@ from PIL import ImageDraw
 
 from educa.accounts.models import User
 from educa.accounts.services import make_instructor, register_student
-from educa.courses.models import Course, Module, Subject
+from educa.courses.models import Content, Course, Module, Quiz, Subject
 from educa.courses.services import (
     add_content,
     add_module,
@@ -22,6 +26,7 @@ from educa.courses.services import (
     publish_course,
     review_course,
 )
+from educa.learning.services import complete_content, start_attempt, submit_attempt
 
 DEMO_PASSWORD = "educa-demo-2026"  # noqa: S105 - published on purpose, DEBUG only
 INSTRUCTORS = [("ada", "Ada Lovelace"), ("alan", "Alan Turing")]
@@ -115,6 +120,38 @@ ENROLLMENTS = {
     "guido": ["python-for-beginners", "music-theory-101"],
     "barbara": ["django-from-zero"],
 }
+# Each course's quiz, in its last module: (question, right answer, wrong ones).
+QUIZ_QUESTIONS = {
+    "linear-algebra-essentials": [
+        ("A 2x3 matrix times a 3x4 matrix is a matrix of size…", "2x4", ["3x3", "4x2"]),
+        ("The determinant of the 2x2 identity matrix is…", "1", ["0", "2"]),
+    ],
+    "python-for-beginners": [
+        ("What does len('educa') return?", "5", ["4", "6"]),
+        ("Which keyword defines a function?", "def", ["func", "lambda"]),
+    ],
+    "music-theory-101": [
+        ("How many semitones make an octave?", "12", ["8", "7"]),
+        ("A major triad is root, major third and…", "perfect fifth", ["sixth"]),
+    ],
+    "django-from-zero": [
+        ("Which file lists a project's URL patterns?", "urls.py", ["views.py"]),
+        ("The command that creates migrations is…", "makemigrations", ["migrate"]),
+    ],
+    "classical-mechanics": [
+        ("Newton's second law: F equals…", "m·a", ["m·v", "m/a"]),
+        ("The SI unit of energy is the…", "joule", ["watt", "newton"]),
+    ],
+}
+# What the students have done, by course slug: "done" completes every
+# content (passing the quiz, so the course and its certificate), "started"
+# marks the first module done and fails the quiz once.
+PROGRESS = {
+    "grace": {"python-for-beginners": "done", "django-from-zero": "started"},
+    "linus": {"classical-mechanics": "started"},
+    "margaret": {"linear-algebra-essentials": "started"},
+    "guido": {"python-for-beginners": "started"},
+}
 VIDEOS = [
     "https://www.youtube.com/watch?v=kqtD5dpn9C8",
     "https://vimeo.com/76979871",
@@ -152,7 +189,10 @@ def _notes(title: str) -> SimpleUploadedFile:
 
 
 class Command(BaseCommand):
-    help = "Create demo users, subjects, courses and enrollments (idempotent)."
+    help = (
+        "Create demo users, subjects, courses with quizzes, enrollments and "
+        "progress (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -178,6 +218,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new courses).")
         )
+        self.stdout.write("  grace has completed Python for Beginners (certificate).")
         self.stdout.write(f"  Instructors: {', '.join(u for u, _ in INSTRUCTORS)}")
         self.stdout.write(f"  Students:    {', '.join(u for u, _ in STUDENTS)}")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
@@ -202,7 +243,7 @@ class Command(BaseCommand):
             slug: Subject.objects.get_or_create(slug=slug, defaults={"title": title})[0]
             for title, slug in SUBJECTS
         }
-        created = 0
+        created = []
         for owner, subject, title, slug, overview, module_titles in COURSES:
             if Course.objects.filter(slug=slug).exists():
                 continue
@@ -215,21 +256,78 @@ class Command(BaseCommand):
                 cover=_cover(*COVERS[slug]) if slug in COVERS else None,
             )
             for number, module_title in enumerate(module_titles):
-                self._module(course, number, module_title)
+                module = self._module(course, number, module_title)
+            if slug in QUIZ_QUESTIONS:
+                self._quiz(module, QUIZ_QUESTIONS[slug])
             if slug not in DRAFTS:
                 publish_course(course=course, by=course.owner)
-            created += 1
+            created.append(slug)
         for username, slugs in ENROLLMENTS.items():
             for course in Course.objects.filter(slug__in=slugs):
                 enroll(student=students[username], course=course)
+        for username, courses in PROGRESS.items():
+            for slug, stage in courses.items():
+                if slug in created:  # progress only once, with its course
+                    self._progress(students[username], slug, stage)
         for username, slug, rating, text in REVIEWS:
-            review_course(
-                student=students[username],
-                course=Course.objects.get(slug=slug),
-                rating=rating,
-                text=text,
-            )
-        return created
+            if slug in created:
+                review_course(
+                    student=students[username],
+                    course=Course.objects.get(slug=slug),
+                    rating=rating,
+                    text=text,
+                )
+        return len(created)
+
+    def _quiz(self, module: Module, questions: list) -> Content:
+        return add_content(
+            module=module,
+            by=module.course.owner,
+            kind="quiz",
+            title=f"Check: {module.course.title}",
+            pass_percent=50,
+            max_attempts=3,
+            time_limit_seconds=600,
+            questions=[
+                {
+                    "kind": "single",
+                    "text": text,
+                    "choices": [
+                        {"text": right, "correct": True},
+                        *({"text": wrong, "correct": False} for wrong in wrongs),
+                    ],
+                }
+                for text, right, wrongs in questions
+            ],
+        )
+
+    def _progress(self, student: User, slug: str, stage: str) -> None:
+        course = Course.objects.get(slug=slug)
+        contents = Content.objects.filter(module__course=course).select_related(
+            "module__course__owner", "content_type"
+        )
+        first_module = min(content.module.order for content in contents)
+        for content in contents:
+            if content.kind == "quiz":
+                quiz = Quiz.objects.select_related("course").get(pk=content.object_id)
+                self._take(student, quiz, right=stage == "done")
+            elif stage == "done" or content.module.order == first_module:
+                complete_content(student=student, content=content)
+
+    def _take(self, student: User, quiz: Quiz, *, right: bool) -> None:
+        attempt, _ = start_attempt(student=student, quiz=quiz)
+        answers = [
+            {
+                "question": question["id"],
+                "choices": [
+                    choice["id"]
+                    for choice in question["choices"]
+                    if choice["correct"] is right
+                ][:1],
+            }
+            for question in attempt.questions
+        ]
+        submit_attempt(student=student, attempt=attempt, answers=answers)
 
     def _module(self, course: Course, number: int, title: str) -> Module:
         owner = course.owner

@@ -1,0 +1,423 @@
+"""Benchmark "the exam starts": 300 students start one quiz at once, then submit.
+
+    flock /tmp/educa-bench.lock .venv/bin/python bench/exam.py [--rounds 3]
+
+Creates (once) and seeds its own PostgreSQL database `educa_bench_exam`: a
+course of 8 modules of 6 contents and a quiz of 20 questions (8 single
+choice, 4 multiple choice, 4 short text, 4 numeric; one attempt each, a
+10-minute limit), 300 enrolled students with access tokens. It uses Redis
+database 13 and starts one uvicorn worker with production settings, as
+bench/http_api.py does (whose helpers it uses), serving bench/reference.py,
+so the plain-Django reference (`/bench/django/`) runs on the same worker.
+
+Each client is a student holding its own keep-alive connection (opened
+before the clock starts). A burst writes one request on every connection at
+the same instant and waits for all the answers; its rate is requests ÷ (first
+write → last answer), and every request's latency is kept. Each round:
+
+    django · contents · django · start · django · submit · django
+
+- `django`: GET /bench/django/ (plain Django, no database), the reference;
+  each step is compared with the mean of the django bursts around it;
+- `contents`: GET /api/courses/{id}/contents/ (the REST benchmark's endpoint,
+  for the same comparison made the same way);
+- `start`: POST /api/quizzes/{id}/attempts/, and a second one at the same
+  instant from every tenth student (a second tab): 330 requests;
+- `submit`: POST /api/attempts/{id}/submit/ with all 20 answers (half the
+  students right, half wrong), everybody at once: the deadline's rush.
+
+Then it counts from the database: submissions lost (answered 200 but not
+stored as submitted), attempts over the maximum, and 5xx answers. Attempts
+are deleted before each round. See bench/README.md.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import http_api  # noqa: E402
+from tests.servers import free_port, wait_for_http  # noqa: E402
+
+http_api.DATABASE = "educa_bench_exam"
+http_api.ENV["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{http_api.DATABASE}"
+http_api.ENV["REDIS_URL"] = "redis://127.0.0.1:6379/13"
+http_api.ENV["STATIC_ROOT"] = "/tmp/educa-bench-exam-static"
+
+STUDENTS = 300
+SECOND_TABS = 10  # every tenth student starts again from a second tab
+MODULES, CONTENTS = 8, 6
+KINDS = ["single"] * 8 + ["multiple"] * 4 + ["short"] * 4 + ["numeric"] * 4
+
+
+def _question(number: int, kind: str) -> dict:
+    if kind == "single":
+        return {
+            "kind": kind,
+            "text": f"Question {number}: which one?",
+            "choices": [
+                {"text": f"Choice {c}", "correct": c == number % 4} for c in range(4)
+            ],
+        }
+    if kind == "multiple":
+        return {
+            "kind": kind,
+            "text": f"Question {number}: which ones?",
+            "points": 2,
+            "partial_credit": number % 2 == 0,
+            "choices": [{"text": f"Choice {c}", "correct": c < 2} for c in range(5)],
+        }
+    if kind == "short":
+        return {
+            "kind": kind,
+            "text": f"Question {number}?",
+            "answers": [f"word{number}"],
+        }
+    return {
+        "kind": kind,
+        "text": f"Question {number}: how much?",
+        "answer": number * 1.5,
+    }
+
+
+def seed() -> tuple[int, int]:
+    """The course and its quiz (created once)."""
+    from django.contrib.auth.hashers import make_password
+
+    from educa.accounts.models import User
+    from educa.accounts.services import make_instructor
+    from educa.courses.models import Enrollment, Quiz, Subject
+    from educa.courses.services import add_content, add_module, create_course
+
+    quiz = Quiz.objects.filter(course__slug="bench-exam").first()
+    if quiz is not None:
+        return quiz.course_id, quiz.pk
+    print("Seeding the benchmark database…", flush=True)
+    owner = make_instructor(
+        user=User.objects.create(username="exam-instructor", email="i@exam.test")
+    )
+    course = create_course(
+        owner=owner,
+        subject=Subject.objects.create(title="Exams", slug="exams"),
+        title="Exam course",
+        slug="bench-exam",
+        overview="The course of the exam benchmark.",
+    )
+    for m in range(MODULES):
+        module = add_module(course=course, by=owner, title=f"Module {m}")
+        for c in range(CONTENTS):
+            add_content(
+                module=module,
+                by=owner,
+                kind="text",
+                title=f"Text {c}",
+                content="Some paragraph of course text. " * 20,
+            )
+    content = add_content(
+        module=module,
+        by=owner,
+        kind="quiz",
+        title="The exam",
+        pass_percent=50,
+        max_attempts=1,
+        time_limit_seconds=600,
+        questions=[_question(n, kind) for n, kind in enumerate(KINDS)],
+    )
+    password = make_password("bench-password-2026")
+    students = User.objects.bulk_create(
+        User(username=f"exam-student-{n}", email=f"s{n}@exam.test", password=password)
+        for n in range(STUDENTS)
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(student=student, course=course) for student in students
+    )
+    return course.pk, content.object_id
+
+
+def tokens() -> list[str]:
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from educa.accounts.models import User
+
+    students = User.objects.filter(username__startswith="exam-student-").order_by("pk")
+    return [f"Bearer {AccessToken.for_user(student)}" for student in students]
+
+
+def answer_key(quiz_id: int) -> dict[int, dict]:
+    """Each question's right answer, read from the database (the API never
+    says), and a wrong one: {question id: (right, wrong)}."""
+    from educa.courses.models import Question
+
+    key = {}
+    for question in Question.objects.filter(quiz_id=quiz_id).prefetch_related(
+        "choices"
+    ):
+        right = [c.pk for c in question.choices.all() if c.correct]
+        wrong = [c.pk for c in question.choices.all() if not c.correct][:1]
+        key[question.pk] = {
+            "single": ({"choices": right}, {"choices": wrong}),
+            "multiple": ({"choices": right}, {"choices": wrong}),
+            "short": (
+                {"text": (question.accepted_answers or [""])[0].upper()},
+                {"text": "no idea"},
+            ),
+            "numeric": ({"number": question.answer}, {"number": -1}),
+        }[question.kind]
+    return key
+
+
+def reset(quiz_id: int) -> None:
+    from django.core.cache import cache
+
+    from educa.learning.models import Certificate, ContentCompletion, QuizAttempt
+
+    QuizAttempt.objects.filter(quiz_id=quiz_id).delete()
+    ContentCompletion.objects.all().delete()
+    Certificate.objects.all().delete()
+    cache.clear()  # Redis database 13 is the benchmark's own
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection: what a student's browser holds."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.token = port, token
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    def send(self, method: str, path: str, body: bytes = b"") -> None:
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: {self.token}\r\nAccept: application/json\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+
+    async def receive(self) -> tuple[int, bytes]:
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in lines[1:] if line)
+        }
+        if headers.get("transfer-encoding") == "chunked":
+            body = b""
+            while size := int((await self.reader.readline()).strip(), 16):
+                body += await self.reader.readexactly(size)
+                await self.reader.readline()
+            await self.reader.readline()
+            return status, body
+        return status, await self.reader.readexactly(int(headers["content-length"]))
+
+    async def keep_open(self) -> None:
+        """Reconnect if the server closed the idle connection (uvicorn does
+        after 5 s; nginx and browsers reconnect the same way)."""
+        if self.reader.at_eof() or self.writer.is_closing():
+            self.writer.close()
+            await self.open()
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+async def burst(
+    requests: list[tuple[Connection, str, str, bytes]],
+) -> dict:
+    """Write every request at the same instant; wait for all the answers."""
+
+    async def one(request) -> tuple[int, bytes, float]:
+        connection = request[0]
+        try:
+            status, body = await connection.receive()
+        except (asyncio.IncompleteReadError, ConnectionResetError) as closed:
+            if getattr(closed, "partial", b""):
+                raise
+            # The server closed the idle connection as the request left:
+            # it never read it. Send it again, as HTTP clients do.
+            retried.append(request)
+            await connection.open()
+            connection.send(*request[1:])
+            status, body = await connection.receive()
+        return status, body, time.perf_counter()
+
+    retried: list = []
+
+    await asyncio.sleep(0.1)  # let closes the server sent arrive
+    await asyncio.gather(*(request[0].keep_open() for request in requests))
+    started = time.perf_counter()
+    for connection, method, path, body in requests:
+        connection.send(method, path, body)
+    answers = await asyncio.gather(*(one(request) for request in requests))
+    ends = [end for _, _, end in answers]
+    latencies = sorted((end - started) * 1000 for end in ends)
+    return {
+        "rate": len(requests) / (max(ends) - started),
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "statuses": [status for status, _, _ in answers],
+        "retried": len(retried),
+        "bodies": [body for _, body, _ in answers],
+    }
+
+
+async def exam_round(
+    port: int, tokens_: list[str], course_id: int, quiz_id: int, key: dict
+) -> list[tuple[str, dict]]:
+    import json
+
+    connections = [Connection(port, token) for token in tokens_]
+    tabs = [Connection(port, token) for token in tokens_[::SECOND_TABS]]
+    await asyncio.gather(*(c.open() for c in connections + tabs))
+    measured = []
+
+    async def django() -> None:
+        measured.append(
+            (
+                "django",
+                await burst([(c, "GET", "/bench/django/", b"") for c in connections]),
+            )
+        )
+
+    await django()
+    contents = f"/api/courses/{course_id}/contents/"
+    measured.append(
+        ("contents", await burst([(c, "GET", contents, b"") for c in connections]))
+    )
+    await django()
+    start = f"/api/quizzes/{quiz_id}/attempts/"
+    started = await burst([(c, "POST", start, b"") for c in connections + tabs])
+    measured.append(("start", started))
+    await django()
+    submits = []
+    for index, (connection, body) in enumerate(
+        zip(connections, started["bodies"], strict=False)
+    ):
+        attempt = json.loads(body)
+        right = index % 2 == 0
+        answers = [
+            {"question": q["id"], **key[q["id"]][0 if right else 1]}
+            for q in attempt["questions"]
+        ]
+        payload = json.dumps({"answers": answers}).encode()
+        submits.append(
+            (connection, "POST", f"/api/attempts/{attempt['id']}/submit/", payload)
+        )
+    random.shuffle(submits)
+    measured.append(("submit", await burst(submits)))
+    await django()
+    await asyncio.gather(*(c.close() for c in connections + tabs))
+    return measured
+
+
+def counts(quiz_id: int, submitted_ok: int) -> dict[str, int]:
+    from django.db.models import Count
+
+    from educa.learning.models import QuizAttempt
+
+    attempts = QuizAttempt.objects.filter(quiz_id=quiz_id)
+    stored = attempts.filter(status="submitted").count()
+    over = attempts.values("student_id").annotate(n=Count("pk")).filter(n__gt=1).count()
+    return {
+        "lost": submitted_ok - stored,
+        "over_max": over,
+        "attempts": attempts.count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+
+    http_api.create_database()
+    http_api.manage("migrate", "--no-input")
+    http_api.manage("collectstatic", "--no-input", "--clear")
+    os.environ.update(http_api.ENV)
+    import django
+
+    django.setup()
+    course_id, quiz_id = seed()
+    key = answer_key(quiz_id)
+    students = tokens()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "bench.reference:application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", "1"),
+            *("--lifespan", "off", "--no-access-log", "--log-level", "warning"),
+            "--backlog",
+            "4096",
+        ],
+        env=http_api.ENV,
+        cwd=REPO,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/bench/raw/", server)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/courses/{course_id}/contents/",
+            headers={"Authorization": students[0]},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+        reset(quiz_id)
+        asyncio.run(exam_round(port, students, course_id, quiz_id, key))  # warm-up
+        print(
+            f"uvicorn 1 worker, {STUDENTS} students (+{STUDENTS // SECOND_TABS} "
+            "second tabs at the start), one burst per step"
+        )
+        print(
+            "| round | step | requests | req/s | of plain Django | p50 ms | p99 ms "
+            "| non-2xx | 5xx | resent |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        totals = {"lost": 0, "over_max": 0, "5xx": 0}
+        for number in range(1, options.rounds + 1):
+            reset(quiz_id)
+            http_api.wait_until_idle(server.pid)
+            measured = asyncio.run(exam_round(port, students, course_id, quiz_id, key))
+            reference = [(name, {"rps": r["rate"]}) for name, r in measured]
+            for index, (name, result) in enumerate(measured):
+                statuses = result["statuses"]
+                errors = sum(status >= 500 for status in statuses)
+                totals["5xx"] += errors
+                ratio = result["rate"] / http_api.plain_django_around(reference, index)
+                print(
+                    f"| {number} | {name} | {len(statuses)} | {result['rate']:.1f} | "
+                    f"{ratio:.2f} | {result['p50']:.0f} | {result['p99']:.0f} | "
+                    f"{sum(not 200 <= s < 300 for s in statuses)} | {errors} | "
+                    f"{result['retried']} |",
+                    flush=True,
+                )
+            submit = dict(measured)["submit"]
+            found = counts(quiz_id, submit["statuses"].count(200))
+            totals["lost"] += found["lost"]
+            totals["over_max"] += found["over_max"]
+            print(
+                f"|   | stored | {found['attempts']} attempts | | | | | "
+                f"lost {found['lost']} | over max {found['over_max']} | |",
+                flush=True,
+            )
+        print(
+            f"Totals: {totals['lost']} lost submissions, {totals['over_max']} "
+            f"students over the maximum, {totals['5xx']} 5xx."
+        )
+    finally:
+        server.kill()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

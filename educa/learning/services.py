@@ -1,0 +1,240 @@
+"""Writes of learning outcomes: contents done, quiz attempts, course completion.
+
+Every write for one student in one course first locks that student's
+enrollment row: it proves the enrollment, and it serialises the student's
+own concurrent requests (two tabs starting a quiz, the last two contents
+marked done at once), so counts taken inside the transaction are true.
+"""
+
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from educa.accounts.models import User
+from educa.courses.models import Content, Course, Enrollment, Quiz
+from educa.learning.grading import clean_answers, freeze_questions, grade
+from educa.learning.models import (
+    AttemptAnswer,
+    Certificate,
+    ContentCompletion,
+    QuizAttempt,
+)
+from educa.learning.selectors import progress_counts, quiz_question_bank
+from educa.realtime.notify import notify_user
+
+# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class AttemptClosed(Exception):
+    """The attempt takes no more answers: it was submitted, or its time ran
+    out (transports answer 409)."""
+
+
+def _lock_enrollment(student: User, course: Course) -> None:
+    """Lock the student's enrollment in `course`, or refuse: only enrolled
+    students make progress."""
+    locked = student.is_authenticated and list(
+        Enrollment.objects.select_for_update()
+        .filter(student_id=student.pk, course_id=course.pk)
+        .values_list("pk", flat=True)
+    )
+    if not locked:
+        raise PermissionDenied("Only students enrolled in the course make progress.")
+
+
+def _content_course(content: Content) -> Course:
+    return content.module.course
+
+
+@transaction.atomic
+def complete_content(*, student: User, content: Content) -> ContentCompletion:
+    """Mark `content` done for `student` (again is fine). Completing the
+    course's last content completes the course. A quiz is done when passed,
+    not by marking it."""
+    course = _content_course(content)
+    _lock_enrollment(student, course)
+    if content.kind == "quiz":
+        raise ValidationError("A quiz is done when you pass it.")
+    completion, created = ContentCompletion.objects.get_or_create(
+        student=student, content=content, defaults={"course": course}
+    )
+    if created:
+        _complete_course_if_done(student, course)
+    return completion
+
+
+@transaction.atomic
+def uncomplete_content(*, student: User, content: Content) -> bool:
+    """Mark `content` not done again; True if it was done. A course already
+    completed stays completed, its certificate valid."""
+    course = _content_course(content)
+    _lock_enrollment(student, course)
+    if content.kind == "quiz":
+        raise ValidationError("A passed quiz stays done.")
+    deleted, _ = ContentCompletion.objects.filter(
+        student=student, content=content
+    ).delete()
+    return deleted > 0
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
+    return "-".join(raw[index : index + 4] for index in range(0, 16, 4))
+
+
+def _complete_course_if_done(student: User, course: Course) -> Certificate | None:
+    """Issue the course's certificate when every content is done, once.
+    Runs under the enrollment lock."""
+    done, total = progress_counts(student, course)
+    if total == 0 or done < total:
+        return None
+    if Certificate.objects.filter(student=student, course=course).exists():
+        return None
+    certificate = Certificate.objects.create(
+        code=_new_code(),
+        student=student,
+        course=course,
+        student_name=student.name,
+        course_title=course.title,
+        instructor_name=course.owner.name,
+    )
+    notify_user(
+        student.pk,
+        {
+            "type": "learning.course_completed",
+            "course_id": course.pk,
+            "course_title": course.title,
+            "certificate_code": certificate.code,
+            "url": certificate.get_absolute_url(),
+        },
+    )
+    return certificate
+
+
+@transaction.atomic
+def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
+    """The student's open attempt at `quiz` (resumed as it is, with its
+    deadline), or a new one: (attempt, created).
+
+    A new attempt freezes the questions as shown (shuffled when the quiz
+    says so) and sets its deadline. An open attempt whose time ran out is
+    closed first (it counts). Refused (PermissionDenied) to anyone who may
+    not take the quiz (`can_take_quiz`: the lock finds no enrollment), and
+    once `max_attempts` are used: counted under the enrollment lock, so two
+    tabs can never exceed it.
+    """
+    _lock_enrollment(student, quiz.course)
+    now = timezone.now()
+    attempts = list(
+        QuizAttempt.objects.filter(student=student, quiz=quiz)
+        .defer("questions")
+        .order_by("number")
+    )
+    for attempt in attempts:
+        if attempt.status != QuizAttempt.Status.OPEN:
+            continue
+        if not attempt.time_is_up(now):
+            return QuizAttempt.objects.get(pk=attempt.pk), False
+        attempt.status = QuizAttempt.Status.EXPIRED
+        attempt.save(update_fields=["status"])
+    if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
+        raise PermissionDenied(
+            f"You have used all {quiz.max_attempts} attempts at this quiz."
+        )
+    questions = freeze_questions(
+        quiz_question_bank(quiz),
+        shuffle_questions=quiz.shuffle_questions,
+        shuffle_choices=quiz.shuffle_choices,
+    )
+    if not questions:
+        raise ValidationError("This quiz has no questions yet.")
+    deadline = None
+    if quiz.time_limit_seconds:
+        deadline = now + timedelta(seconds=quiz.time_limit_seconds)
+    attempt = QuizAttempt.objects.create(
+        quiz=quiz,
+        student=student,
+        number=len(attempts) + 1,
+        started_at=now,
+        deadline=deadline,
+        questions=questions,
+        max_score=sum(question["points"] for question in questions),
+        pass_percent=quiz.pass_percent,
+    )
+    return attempt, True
+
+
+@transaction.atomic
+def submit_attempt(
+    *, student: User, attempt: QuizAttempt, answers: Sequence[Any]
+) -> QuizAttempt:
+    """Grade the student's answers against the questions the attempt froze,
+    once. A quiz passed is done (and may complete the course).
+
+    `answers`: `[{"question": id, "choices": [ids]} | {"question": id,
+    "text": "..."} | {"question": id, "number": 1.5}]`; questions left out
+    score nothing. Bad answers are a ValidationError and store nothing.
+    AttemptClosed when it was submitted already, or its deadline (plus
+    SUBMIT_GRACE) has passed: the attempt still counts.
+    """
+    if attempt.student_id != student.pk:
+        raise PermissionDenied("This is not your attempt.")
+    quiz, questions = attempt.quiz, attempt.questions  # frozen at its start
+    _lock_enrollment(student, quiz.course)
+    attempt = (
+        QuizAttempt.objects.select_for_update().defer("questions").get(pk=attempt.pk)
+    )
+    attempt.quiz, attempt.questions = quiz, questions
+    now = timezone.now()
+    if attempt.status == QuizAttempt.Status.SUBMITTED:
+        raise AttemptClosed("This attempt was already submitted.")
+    if attempt.status == QuizAttempt.Status.EXPIRED or attempt.time_is_up(now):
+        raise AttemptClosed("Time is up: this attempt's deadline has passed.")
+    responses = clean_answers(attempt.questions, answers)
+    rows = []
+    for position, question in enumerate(attempt.questions):
+        response = responses.get(question["id"])
+        points, correct = grade(question, response)
+        rows.append(
+            AttemptAnswer(
+                attempt=attempt,
+                question_id=question["id"],
+                position=position,
+                response=response,
+                points=points,
+                correct=correct,
+            )
+        )
+    AttemptAnswer.objects.bulk_create(rows)
+    attempt.score = round(sum(row.points for row in rows), 2)
+    attempt.percent = (
+        round(attempt.score * 100 / attempt.max_score, 2) if attempt.max_score else 0
+    )
+    attempt.passed = attempt.percent >= attempt.pass_percent
+    attempt.status = QuizAttempt.Status.SUBMITTED
+    attempt.submitted_at = now
+    attempt.save(update_fields=["score", "percent", "passed", "status", "submitted_at"])
+    if attempt.passed:
+        _quiz_passed(student, quiz)
+    return attempt
+
+
+def _quiz_passed(student: User, quiz: Quiz) -> None:
+    contents = Content.objects.filter(
+        content_type=ContentType.objects.get_for_model(Quiz), object_id=quiz.pk
+    ).values_list("pk", flat=True)
+    ContentCompletion.objects.bulk_create(
+        [
+            ContentCompletion(student=student, content_id=pk, course=quiz.course)
+            for pk in contents
+        ],
+        ignore_conflicts=True,
+    )
+    _complete_course_if_done(student, quiz.course)
