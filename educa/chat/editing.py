@@ -15,6 +15,7 @@ from educa.chat.permissions import (
     NOT_ALLOWED,
     can_delete_message,
     can_edit_message,
+    can_moderate_room,
     may_use_room,
 )
 from educa.chat.selectors import message_deleted_frame, message_edited_frame
@@ -39,9 +40,10 @@ class MessageChangeRefused(PermissionDenied):
 
 def _locked(message: Message, by: User) -> Message:
     """The message row, locked and fresh, with the room as the caller found
-    it; PermissionDenied for anyone who may not use its room."""
+    it; PermissionDenied for anyone who may neither use nor moderate its
+    room."""
     room = message.room
-    if not may_use_room(by, room):
+    if not (may_use_room(by, room) or can_moderate_room(by, room)):
         raise PermissionDenied(NOT_ALLOWED)
     fresh = (
         Message.objects.select_for_update().select_related("sender").get(pk=message.pk)
