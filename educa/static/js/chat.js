@@ -284,7 +284,6 @@
   function markFirstUnread(item) {
     const divider = element("li", "chat-divider", "New messages");
     divider.id = "chat-unread-divider";
-    divider.setAttribute("role", "separator");
     list.insertBefore(divider, item);
     return divider;
   }
