@@ -320,9 +320,13 @@ class AttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     content_type = serializers.CharField()
     url = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
         return attachment_frame(attachment)["url"]
+
+    def get_image(self, attachment) -> bool:
+        return attachment_frame(attachment)["image"]
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

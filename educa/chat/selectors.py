@@ -170,6 +170,7 @@ def people_sharing_courses(user: User, *, search: str = "") -> QuerySet[User]:
         .exclude(pk=user.pk)
         .distinct()
     )
+    search = search.replace("\x00", "")  # PostgreSQL text holds no NUL
     if search:
         people = people.filter(
             Q(display_name__icontains=search) | Q(username__icontains=search)

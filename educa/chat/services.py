@@ -303,6 +303,10 @@ def create_group_room(*, by: User, title: str, members: Sequence[User]) -> Room:
     title = title.strip() if isinstance(title, str) else ""
     if not title:
         raise ValidationError("A group room needs a title.", code="title")
+    if "\x00" in title or not _encodable(title):
+        raise ValidationError(
+            "The title holds characters that cannot be stored.", code="title"
+        )
     if len(title) > MAX_TITLE_LENGTH:
         raise ValidationError(
             f"The title is longer than {MAX_TITLE_LENGTH} characters.", code="title"

@@ -6,7 +6,12 @@ import pytest
 from educa.chat.models import Attachment, Message, Room
 from educa.chat.services import open_direct_room, post_message
 from tests.api.test_chat import client_for, send_with, upload
-from tests.factories import CourseFactory, EnrollmentFactory, StudentFactory
+from tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    StudentFactory,
+    png_upload,
+)
 
 
 def posted(room, user, body="hello") -> Message:
@@ -270,3 +275,21 @@ def test_direct_room_of_others_is_not_readable(course, enrolled_student):
 
     assert response.status_code == 403
     assert "private" not in response.content.decode()
+
+
+def test_a_file_named_like_an_image_must_be_one(course, enrolled_student):
+    client = client_for(enrolled_student)
+
+    fake = upload(client, course.chat_room, "photo.png", b"<html>not a picture")
+    real = client.post(
+        f"/api/chat/rooms/{course.chat_room.pk}/attachments/",
+        {"file": png_upload("photo.jpg")},
+        format="multipart",
+    )
+
+    assert fake.status_code == 400
+    assert real.status_code == 201
+    # A PNG named .jpg is served as what it is, and previewed.
+    assert (real.json()["content_type"], real.json()["image"]) == ("image/png", True)
+    assert real.json()["name"] == "photo.jpg"
+    assert Attachment.objects.count() == 1

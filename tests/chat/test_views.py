@@ -279,3 +279,19 @@ def test_the_header_shows_two_labelled_counts(client, student):
     assert 'aria-label="Messages"' in html
     assert 'id="notification-bell"' in html
     assert 'href="/notifications/"' in html
+
+
+def test_nul_characters_in_searches_and_titles_are_harmless(
+    client, course, enrolled_student
+):
+    classmate = EnrollmentFactory(course=course).student
+    client.force_login(enrolled_student)
+
+    search = client.get("/chat/new/", {"q": "a\x00b"})
+    group = client.post(
+        "/chat/new/", {"title": "bad\x00title", "members": [classmate.pk]}
+    )
+
+    assert search.status_code == 200
+    assert group.status_code == 302
+    assert not Room.objects.filter(kind=Room.Kind.GROUP).exists()
