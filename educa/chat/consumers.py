@@ -42,7 +42,12 @@ from educa.chat.protocol import (
     parse_client_frame,
     refusal_frame,
 )
-from educa.chat.selectors import message_frame, messages_after, unread_message_counts
+from educa.chat.selectors import (
+    message_frame,
+    messages_after,
+    unread_message_counts,
+    unread_messages_frame,
+)
 from educa.chat.services import (
     announce_typing,
     mark_read,
@@ -288,7 +293,7 @@ class UserStreamConsumer(RealtimeConsumer):
 
     async def opened(self) -> None:
         counts = await database_sync_to_async(unread_message_counts)(self.scope["user"])
-        await self.send_json({"type": "unread_messages", "total": sum(counts.values())})
+        await self.send_json(unread_messages_frame(counts))
 
     async def access_changed(self, frame: dict[str, Any]) -> None:
         if not self.groups_joined:

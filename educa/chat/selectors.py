@@ -251,3 +251,20 @@ def message_deleted_frame(message: Message) -> dict[str, Any]:
         "deleted": message.deleted.isoformat(),
         "moderated": message.deleted_by_id != message.sender_id,
     }
+
+
+def unread_messages_frame(counts: dict[int, int]) -> dict[str, Any]:
+    """The user stream's `unread_messages` frame: unread over all rooms
+    (`counts` from `unread_message_counts`)."""
+    return {"type": "unread_messages", "total": sum(counts.values())}
+
+
+def room_unread_frame(room_id: int, counts: dict[int, int]) -> dict[str, Any]:
+    """The user stream's `room_unread` frame: the user's read marker moved
+    in `room_id`; its unread count and the total over all rooms."""
+    return {
+        "type": "room_unread",
+        "room": room_id,
+        "unread": counts.get(room_id, 0),
+        "total": sum(counts.values()),
+    }

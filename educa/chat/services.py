@@ -20,6 +20,7 @@ from educa.chat.selectors import (
     people_sharing_courses,
     room_ids_for_user,
     room_members,
+    room_unread_frame,
     unread_message_counts,
 )
 from educa.courses.models import Course
@@ -376,16 +377,7 @@ def mark_read(*, room: Room, user: User, message_id: int) -> Membership:
                 },
             )
         # Every tab and device of the user: room lists, inbox, header.
-        counts = unread_message_counts(user)
-        push_to_user(
-            user.pk,
-            {
-                "type": "room_unread",
-                "room": room.pk,
-                "unread": counts.get(room.pk, 0),
-                "total": sum(counts.values()),
-            },
-        )
+        push_to_user(user.pk, room_unread_frame(room.pk, unread_message_counts(user)))
     return membership
 
 

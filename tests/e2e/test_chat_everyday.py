@@ -156,12 +156,16 @@ def test_scrolling_up_loads_older_messages_to_the_beginning(
     open_room(page, live_server_url, student, course)
     bodies = page.locator("#chat .chat-body")
     expect(bodies).to_have_count(50)
+    expect(page.locator("#chat-earlier")).to_be_visible()
+    expect(page.locator("#chat-beginning")).to_be_hidden()
+    expect(page.locator("#chat-jump")).to_be_hidden()  # nothing unread
 
     for _ in range(3):
         page.locator("#chat-log").evaluate("log => { log.scrollTop = 0; }")
         page.wait_for_timeout(300)
     expect(page.locator("#chat-beginning")).to_be_visible()
 
+    expect(page.locator("#chat-earlier")).to_be_hidden()
     expect(bodies).to_have_count(120)
     assert bodies.all_text_contents() == [f"Message {n}" for n in range(120)]
 
@@ -176,6 +180,7 @@ def test_the_room_opens_at_the_first_unread_far_back(live_server_url, new_page, 
 
     divider = page.locator("#chat-unread-divider")
     expect(divider).to_be_in_viewport()
+    expect(page.locator("#chat-jump")).to_be_hidden()
     assert page.locator("#chat-unread-divider + li .chat-body").text_content() == (
         "New 0"
     )
