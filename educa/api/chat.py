@@ -182,6 +182,9 @@ class MessageSerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.DictField())
     edited = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField()
+    moderated = serializers.BooleanField(
+        required=False, help_text="Only on deleted messages."
+    )
 
 
 class HistorySerializer(serializers.Serializer):

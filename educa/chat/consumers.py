@@ -238,6 +238,13 @@ class ChatConsumer(LiveConsumer):
         except PermissionDenied:
             await self.send_error("not_member", "You are not a member of this room.")
             await self.close(code=CLOSE_NOT_MEMBER)
+        except OSError:
+            raise  # the client went away: there is no one to answer
+        except Exception:
+            # A bug costs the client this frame, named so a page can retry it.
+            logger.exception("socket frame failed")
+            detail = "The frame could not be handled."
+            await self.send_json(refusal_frame("internal_error", detail, frame))
 
     async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, SendMessage):

@@ -210,7 +210,7 @@ def message_frame(
     """
     if attachments is None:
         attachments = message.attachments.all()
-    return {
+    frame = {
         "type": "chat_message",
         "id": message.pk,
         "room": message.room_id,
@@ -226,6 +226,9 @@ def message_frame(
         "edited": message.edited.isoformat() if message.edited else None,
         "deleted": message.is_deleted,
     }
+    if message.is_deleted:
+        frame["moderated"] = message.deleted_by_id != message.sender_id
+    return frame
 
 
 def message_edited_frame(message: Message) -> dict[str, Any]:

@@ -114,6 +114,8 @@ def test_the_instructor_deletes_but_cannot_edit_a_students_message(
     assert edited.status_code == 403
     assert deleted.status_code == 204
     assert Message.objects.get(pk=message.pk).deleted_by == course.owner
+    shown = client.get(f"/api/chat/messages/{message.pk}/").json()
+    assert (shown["deleted"], shown["moderated"]) == (True, True)
 
 
 def test_an_instructor_of_another_course_moderates_nothing_here(

@@ -184,3 +184,20 @@ async def test_a_refused_send_names_its_client_id(course, enrolled_student):
     error = await receive_type(client, "error")
     assert (error["code"], error["client_id"]) == ("message_too_long", client_id)
     await client.disconnect()
+
+
+async def test_a_send_that_fails_inside_names_its_client_id(
+    course, enrolled_student, monkeypatch
+):
+    client = await connect_as(enrolled_student, room_path(course))
+    client_id = str(uuid.uuid4())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("educa.chat.consumers.post_message", broken)
+    await client.send_json_to({"message": "hello", "client_id": client_id})
+
+    error = await receive_type(client, "error")
+    assert (error["code"], error["client_id"]) == ("internal_error", client_id)
+    await client.disconnect()

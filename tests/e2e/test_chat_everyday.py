@@ -91,6 +91,7 @@ def test_a_notification_reads_as_a_sentence_and_its_link_marks_it_read(
     page = new_page()
     sign_in(page, live_server_url, course.owner, "/notifications/")
     bell = page.locator("#notification-bell")
+    expect(bell).to_have_attribute("aria-label", "Notifications: 0 unread")
 
     enroll(student=grace, course=course)
 

@@ -43,6 +43,8 @@
   let lastTypingSent = 0;
   let typingTimer = null;
   let pumpTimer = null;
+  let inFlight = null; // the client_id sent and not yet answered
+  let pausedUntil = 0; // after a rate_limited refusal
   let loadingEarlier = null;
   let readSent = config.lastRead;
   let readWanted = config.lastRead;
@@ -422,38 +424,49 @@
   }
 
   function pump() {
-    // Send what waits, no faster than the server's per-second allowance.
+    // One message in flight at a time, in the order typed (the next goes
+    // when the server has answered), and no faster than the server's
+    // per-second allowance.
     clearTimeout(pumpTimer);
-    while (queue.length && socket && socket.readyState === WebSocket.OPEN) {
+    pumpTimer = null;
+    while (!inFlight && queue.length && socket && socket.readyState === WebSocket.OPEN) {
       const now = Date.now();
       while (sentTimes.length && now - sentTimes[0] >= 1000) sentTimes.shift();
-      if (sentTimes.length >= config.messagesPerSecond) {
-        pumpTimer = setTimeout(pump, 1000 - (now - sentTimes[0]) + 20);
+      const wait = Math.max(
+        pausedUntil - now,
+        sentTimes.length >= config.messagesPerSecond ? 1000 - (now - sentTimes[0]) + 20 : 0
+      );
+      if (wait > 0) {
+        pumpTimer = setTimeout(pump, wait);
         return;
       }
       const entry = outbox.get(queue.shift());
       if (!entry || entry.state !== "queued") continue;
       const frame = { message: entry.text, client_id: entry.clientId };
       if (entry.attachments.length) frame.attachments = entry.attachments.map((file) => file.id);
-      if (send(frame)) {
-        sentTimes.push(now);
-        setPendingState(entry, "sent");
-      } else {
+      if (!send(frame)) {
         queue.unshift(entry.clientId);
         return;
       }
+      sentTimes.push(now);
+      inFlight = entry.clientId;
+      setPendingState(entry, "sent");
     }
   }
 
-  function requeue(entry, delay) {
+  function answered(clientId) {
+    if (inFlight === clientId) {
+      inFlight = null;
+      pump();
+    }
+  }
+
+  function requeue(entry) {
     setPendingState(entry, "queued");
-    setTimeout(() => {
-      if (outbox.get(entry.clientId) === entry && entry.state === "queued" && !queue.includes(entry.clientId)) {
-        queue.push(entry.clientId);
-        queue.sort((a, b) => order(a) - order(b));
-        pump();
-      }
-    }, delay);
+    if (outbox.get(entry.clientId) === entry && !queue.includes(entry.clientId)) {
+      queue.push(entry.clientId);
+      queue.sort((a, b) => order(a) - order(b));
+    }
   }
 
   function order(clientId) {
@@ -463,7 +476,8 @@
   function retryMessage(clientId) {
     const entry = outbox.get(clientId);
     if (!entry) return;
-    requeue(entry, 0);
+    requeue(entry);
+    pump();
   }
 
   function discardMessage(clientId) {
@@ -477,10 +491,13 @@
     const entry = outbox.get(frame.client_id);
     if (!entry) return;
     if (frame.code === "rate_limited") {
-      requeue(entry, 1000); // waits in the page, goes out when allowed
+      // It waits in the page, first in line, and goes out when allowed.
+      requeue(entry);
+      pausedUntil = Date.now() + 1000;
     } else {
       setPendingState(entry, "failed", frame.detail);
     }
+    answered(frame.client_id);
   }
 
   // ---- edits and deletions ---------------------------------------------------
@@ -577,7 +594,7 @@
         for (const fresh of data.results) {
           const known = frames.get(fresh.id);
           if (!known) continue;
-          if (fresh.deleted && !known.deleted) applyDelete({ id: fresh.id, moderated: false });
+          if (fresh.deleted && !known.deleted) applyDelete(fresh);
           else if (fresh.edited && fresh.edited !== known.edited) applyEdit(fresh);
         }
       })
@@ -680,6 +697,7 @@
           setPendingState(entry, "acked");
           entry.element.dataset.id = frame.id;
         }
+        answered(frame.client_id);
         break;
       }
       case "message_edited":
@@ -741,6 +759,7 @@
     });
     socket.addEventListener("close", (event) => {
       clearTimeout(watchdog);
+      inFlight = null;
       for (const entry of outbox.values()) {
         if (entry.state === "sent" || entry.state === "queued") setPendingState(entry, "queued");
       }

@@ -10,7 +10,11 @@
   const me = Number(messagesLink.dataset.userId);
   const roomList = document.getElementById("room-list");
   const notificationList = document.getElementById("notification-list");
-  let lastId = 0;
+  // A page listing notifications asks for those stored after its newest,
+  // so none made between the page and the socket is missed.
+  const newest = notificationList && notificationList.dataset.live === "true" && notificationList.querySelector("[data-id]");
+  let lastId = newest ? Number(newest.dataset.id) : 0;
+  const replayAll = Boolean(notificationList && notificationList.dataset.live === "true" && !newest);
   let retry = 0;
   let messagesTotal = 0;
 
@@ -120,6 +124,7 @@
 
   function prependNotification(frame) {
     if (!notificationList || notificationList.dataset.live !== "true") return;
+    if (notificationList.querySelector(`[data-id="${frame.id}"]`)) return;
     const empty = notificationList.querySelector(".empty");
     if (empty) empty.remove();
     const item = document.createElement("li");
@@ -165,7 +170,7 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const after = lastId ? `?after=${lastId}` : "";
+    const after = lastId || replayAll ? `?after=${lastId}` : "";
     const socket = new WebSocket(`${scheme}://${location.host}/ws/realtime/${after}`);
     socket.addEventListener("open", () => (retry = 0));
     socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
