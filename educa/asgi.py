@@ -28,16 +28,13 @@ from educa.chat.routing import websocket_urlpatterns as chat_routes  # noqa: E40
 from educa.ops.concurrency import ConcurrencyLimit  # noqa: E402
 from educa.ops.logs import redact_tokens_in_server_logs  # noqa: E402
 from educa.ops.sockets import unknown_path  # noqa: E402
-from educa.realtime.routing import (  # noqa: E402
-    websocket_urlpatterns as realtime_routes,
-)
 
 redact_tokens_in_server_logs()
 application = ProtocolTypeRouter(
     {
         "http": ConcurrencyLimit(django_asgi_app, settings.HTTP_MAX_CONCURRENCY),
         "websocket": AllowedHostsOriginValidator(
-            websocket_auth(URLRouter([*chat_routes, *realtime_routes, unknown_path]))
+            websocket_auth(URLRouter([*chat_routes, unknown_path]))
         ),
     }
 )

@@ -306,6 +306,8 @@ WS_MAX_FRAMES_PER_SECOND = env.int("WS_MAX_FRAMES_PER_SECOND", default=50)
 WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25)
 WS_SOCKETS_PER_USER_PER_ROOM = env.int("WS_SOCKETS_PER_USER_PER_ROOM", default=10)
 CHAT_ATTACHMENT_MAX_SIZE = env.int("CHAT_ATTACHMENT_MB", default=10) * 2**20
+# How long after sending an author may still edit or delete a message.
+CHAT_EDIT_WINDOW_MINUTES = env.int("CHAT_EDIT_WINDOW_MINUTES", default=15)
 
 # --- Production topology (deploy/): proxy trust, CORS, log format ---
 # Behind nginx the client's scheme arrives in X-Forwarded-Proto; believe it

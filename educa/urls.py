@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("educa.learning.urls")),
     path("", include("educa.chat.urls")),
+    path("", include("educa.realtime.urls")),
     path("", include("educa.courses.urls")),
 ]

@@ -75,9 +75,12 @@ def manage(*args: str, env: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def uvicorn_server(env: dict[str, str], *extra_args: str) -> Iterator[str]:
-    """Serve educa.asgi on a free loopback port; yields the base URL."""
-    port = free_port()
+def uvicorn_server(
+    env: dict[str, str], *extra_args: str, port: int | None = None
+) -> Iterator[str]:
+    """Serve educa.asgi on `port` (a free loopback port by default); yields
+    the base URL. Serving the same port again brings a stopped server back."""
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,

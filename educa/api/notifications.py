@@ -9,19 +9,34 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from educa.realtime.models import Notification
-from educa.realtime.selectors import user_notifications
+from educa.realtime.selectors import (
+    notification_text,
+    notification_url,
+    user_notifications,
+)
 from educa.realtime.services import mark_notifications_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """A notification with its sentence (`text`) and the site path it is
+    about (`url`, or null), as the pages and the live frame show them."""
+
     read = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "payload", "created", "read", "read_at"]
+        fields = ["id", "kind", "payload", "text", "url", "created", "read", "read_at"]
 
     def get_read(self, notification: Notification) -> bool:
         return notification.read_at is not None
+
+    def get_text(self, notification: Notification) -> str:
+        return notification_text(notification)
+
+    def get_url(self, notification: Notification) -> str | None:
+        return notification_url(notification)
 
 
 class NotificationListView(ListAPIView):

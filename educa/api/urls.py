@@ -70,7 +70,13 @@ urlpatterns = [
         chat.AttachmentDownloadView.as_view(),
         name="chat-attachment",
     ),
+    path(
+        "chat/messages/<int:message_id>/",
+        chat.MessageDetailView.as_view(),
+        name="chat-message",
+    ),
     path("chat/direct/", chat.DirectRoomView.as_view(), name="chat-direct"),
+    path("chat/people/", chat.PeopleView.as_view(), name="chat-people"),
     path(
         "notifications/",
         notifications.NotificationListView.as_view(),

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from educa.accounts.models import User
-from educa.chat.models import Room
+from educa.chat.models import Message, Room
 from educa.chat.permissions import NOT_ALLOWED, may_use_room
 from educa.chat.services import open_course_room
 from educa.courses.models import Course
@@ -43,3 +43,22 @@ def _course_room(course_id: int) -> Room:
     except Course.DoesNotExist:
         raise Room.DoesNotExist from None
     return open_course_room(course=course)
+
+
+def message_for(
+    user: User | AnonymousUser, message_id: int, *, room: Room | None = None
+) -> Message:
+    """The message (with its sender, and its room as `room_for` gives it)
+    for someone who may use its room: in `room` when given (a socket's room:
+    an id from elsewhere is unknown there).
+
+    Raises Message.DoesNotExist or PermissionDenied as `room_for` does.
+    """
+    messages = Message.objects.select_related("sender")
+    if room is not None:
+        message = messages.get(pk=message_id, room_id=room.pk)
+    else:
+        message = messages.get(pk=message_id)
+        room = room_for(user, room_id=message.room_id)
+    message.room = room
+    return message

@@ -12,6 +12,7 @@ from educa.accounts.models import User
 from educa.chat.models import Attachment, Room
 from educa.chat.permissions import NOT_ALLOWED, may_use_room
 from educa.courses.models import FILE_EXTENSIONS
+from educa.courses.uploads import is_named_as_image, verified_image_extension
 
 
 @transaction.atomic
@@ -33,14 +34,26 @@ def upload_attachment(*, room: Room, user: User, file: UploadedFile) -> Attachme
         raise ValidationError(
             f"The file is larger than {limit // 2**20} MB.", code="file_too_large"
         )
+    stored_as = name
+    if is_named_as_image(name):
+        # Shown inline in the room: the name must not lie about the content.
+        try:
+            stored_as = f"upload{verified_image_extension(file)}"
+        except ValidationError:
+            raise ValidationError(
+                "The file is named like an image but is not one.", code="not_an_image"
+            ) from None
+        file.seek(0)
+        file.name = stored_as
     return Attachment.objects.create(
         room=room,
         uploader=user,
         file=file,
         name=name,
         size=file.size,
-        # From the name, never from what the client claims.
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        # From the name (an image's from its content), never from what the
+        # client claims.
+        content_type=mimetypes.guess_type(stored_as)[0] or "application/octet-stream",
     )
 
 

@@ -9,6 +9,10 @@ room's messages arrive in id order on every worker (chat/services.py).
 
 When the user's access changes (they unenrolled, or were deactivated) their
 stream says so, and the socket checks again: refused, it closes with 4403.
+
+`ws/realtime/` (UserStreamConsumer) is the user's own stream: their
+notifications and unread counts, and the messages of every room they may
+use, so room lists and the header's counts move live on every page.
 """
 
 import logging
@@ -21,11 +25,14 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 
 from educa.accounts.models import User
-from educa.chat.access import room_for
+from educa.chat.access import message_for, room_for
+from educa.chat.editing import MessageChangeRefused, delete_message, edit_message
 from educa.chat.models import Message, Room
 from educa.chat.permissions import may_use_room
 from educa.chat.protocol import (
-    Ping,
+    ClientFrame,
+    Delete,
+    Edit,
     ProtocolError,
     Read,
     SendMessage,
@@ -33,28 +40,59 @@ from educa.chat.protocol import (
     ack_frame,
     member_left_frame,
     parse_client_frame,
+    refusal_frame,
 )
-from educa.chat.selectors import message_frame, messages_after
-from educa.chat.services import announce_typing, mark_read, post_message
+from educa.chat.selectors import (
+    message_frame,
+    messages_after,
+    unread_message_counts,
+    unread_messages_frame,
+)
+from educa.chat.services import (
+    announce_typing,
+    mark_read,
+    post_message,
+    rooms_to_follow,
+)
 from educa.chat.throttling import allow_message
+from educa.realtime import fanout
 from educa.realtime.consumers import (
     CLOSE_FLOOD,
     CLOSE_LAYER_DOWN,
     CLOSE_NOT_MEMBER,
     LiveConsumer,
+    RealtimeConsumer,
     after_param,
 )
 from educa.realtime.fanout import Event
 from educa.realtime.frames import pong_frame
-from educa.realtime.groups import room_group
+from educa.realtime.groups import room_group, user_group
 from educa.realtime.presence import mark_absent, mark_present
+
+# Room events a user's stream does not pass on: only a room's messages
+# matter to pages other than the room's own.
+ROOM_CHATTER = frozenset(
+    {
+        "typing",
+        "presence",
+        "read",
+        "message_edited",
+        "message_deleted",
+        "room_archived",
+        "member_left",
+    }
+)
 
 logger = logging.getLogger(__name__)
 
 
-def post_as(user: User, room: Room, frame: SendMessage) -> tuple[Message, bool]:
+def _allow(user: User) -> None:
     if not allow_message(user.pk):
         raise ValidationError("Too many messages; slow down.", code="rate_limited")
+
+
+def post_as(user: User, room: Room, frame: SendMessage) -> tuple[Message, bool]:
+    _allow(user)
     return post_message(
         room=room,
         sender=user,
@@ -62,6 +100,20 @@ def post_as(user: User, room: Room, frame: SendMessage) -> tuple[Message, bool]:
         client_id=frame.client_id,
         attachment_ids=frame.attachment_ids,
     )
+
+
+def change_as(user: User, room: Room, frame: Edit | Delete) -> Message:
+    """Edit or delete a message of this room (the socket's own)."""
+    _allow(user)
+    try:
+        message = message_for(user, frame.message_id, room=room)
+    except Message.DoesNotExist:
+        raise ValidationError(
+            "No such message in this room.", code="invalid_message_id"
+        ) from None
+    if isinstance(frame, Edit):
+        return edit_message(message=message, by=user, body=frame.body)
+    return delete_message(message=message, by=user)
 
 
 def replay_batch(room_id: int, after: int) -> list[dict[str, Any]]:
@@ -137,6 +189,7 @@ class ChatConsumer(LiveConsumer):
             self.user.pk,
             self.user.username,
             self.socket_id,
+            name=self.user.name,
             announce=announce,
         )
 
@@ -160,7 +213,11 @@ class ChatConsumer(LiveConsumer):
             self.present = False
             try:
                 await mark_absent(
-                    self.room.pk, self.user.pk, self.user.username, self.socket_id
+                    self.room.pk,
+                    self.user.pk,
+                    self.user.username,
+                    self.socket_id,
+                    name=self.user.name,
                 )
             except Exception:
                 logger.debug("could not mark a socket absent", exc_info=True)
@@ -174,12 +231,23 @@ class ChatConsumer(LiveConsumer):
         try:
             await self.handle(frame)
         except ValidationError as error:
-            await self.send_error(validation_code(error), " ".join(error.messages))
+            await self.send_json(
+                refusal_frame(validation_code(error), " ".join(error.messages), frame)
+            )
+        except MessageChangeRefused as error:
+            await self.send_json(refusal_frame("not_allowed", str(error), frame))
         except PermissionDenied:
             await self.send_error("not_member", "You are not a member of this room.")
             await self.close(code=CLOSE_NOT_MEMBER)
+        except OSError:
+            raise  # the client went away: there is no one to answer
+        except Exception:
+            # A bug costs the client this frame, named so a page can retry it.
+            logger.exception("socket frame failed")
+            detail = "The frame could not be handled."
+            await self.send_json(refusal_frame("internal_error", detail, frame))
 
-    async def handle(self, frame: SendMessage | Typing | Read | Ping) -> None:
+    async def handle(self, frame: ClientFrame) -> None:
         if isinstance(frame, SendMessage):
             self.held = deque()  # the ack goes out before the room's copy
             try:
@@ -193,6 +261,8 @@ class ChatConsumer(LiveConsumer):
             await database_sync_to_async(mark_read)(
                 room=self.room, user=self.user, message_id=frame.message_id
             )
+        elif isinstance(frame, Edit | Delete):
+            await database_sync_to_async(change_as)(self.user, self.room, frame)
         elif isinstance(frame, Typing):
             await database_sync_to_async(announce_typing)(
                 room=self.room, user=self.user
@@ -209,4 +279,45 @@ class ChatConsumer(LiveConsumer):
             return
         if kind == "room_archived":
             self.room.status = Room.Status.ARCHIVED
+        await super().pass_on(event)
+
+
+class UserStreamConsumer(RealtimeConsumer):
+    """`ws/realtime/`: RealtimeConsumer's notifications and unread counts,
+    plus the `chat_message` frames of every room the user may use, and
+    `unread_messages` (their unread messages over all rooms) once open and
+    whenever their rooms change (an enrollment, a new direct or group room:
+    `access_changed`)."""
+
+    rooms: tuple[str, ...] = ()
+
+    async def stream_groups(self) -> tuple[str, ...]:
+        self.rooms = await self.room_groups()
+        return self.rooms
+
+    async def room_groups(self) -> tuple[str, ...]:
+        ids = await database_sync_to_async(rooms_to_follow)(user=self.scope["user"])
+        return tuple(room_group(room_id) for room_id in ids)
+
+    async def opened(self) -> None:
+        counts = await database_sync_to_async(unread_message_counts)(self.scope["user"])
+        await self.send_json(unread_messages_frame(counts))
+
+    async def access_changed(self, frame: dict[str, Any]) -> None:
+        if not self.groups_joined:
+            return
+        rooms = await self.room_groups()
+        gained = tuple(group for group in rooms if group not in self.rooms)
+        lost = tuple(group for group in self.rooms if group not in rooms)
+        if gained:
+            await fanout.subscribe(self, gained)
+        if lost:
+            await fanout.unsubscribe(self, lost)
+        self.rooms = rooms
+        self.groups_joined = (*rooms, user_group(self.scope["user"].pk))
+        await self.opened()
+
+    async def pass_on(self, event: Event) -> None:
+        if event.frame.get("type") in ROOM_CHATTER:
+            return
         await super().pass_on(event)

@@ -91,7 +91,21 @@ class Message(models.Model):
         on_delete=models.CASCADE,
     )
     body = models.TextField()
+    # `body` rendered once (educa.markdown, chat profile) when it is stored
+    # or edited, never per delivery.
+    html = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    edited = models.DateTimeField(null=True, blank=True)
+    # A deleted message keeps its row (its id stays a cursor) and loses its
+    # text, html, mentions and files.
+    deleted = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
     # Chosen by the client so a retried send is stored once.
     client_id = models.UUIDField(null=True, blank=True)
     # Usernames of the room members the body @mentions.
@@ -114,6 +128,10 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} in room {self.room_id}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted is not None
 
 
 def attachment_path(attachment: "Attachment", filename: str) -> str:

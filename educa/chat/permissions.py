@@ -9,10 +9,14 @@ Membership rows. In every room a Membership row also keeps the person's read
 marker; in a course room it is made the first time they read.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from educa.accounts.models import User
-from educa.chat.models import Membership, Room
+from educa.chat.models import Membership, Message, Room
 from educa.courses.permissions import can_view_contents
 
 NOT_ALLOWED = "Only the room's members may use it."
@@ -37,3 +41,41 @@ def can_archive_room(user: User | AnonymousUser, room: Room) -> bool:
     if room.kind == Room.Kind.GROUP:
         return room.created_by_id == user.pk
     return may_use_room(user, room)
+
+
+def can_moderate_room(user: User | AnonymousUser, room: Room) -> bool:
+    """Who may delete anyone's message in the room: a course room's
+    instructor, and operators (staff holding `chat.delete_message`).
+    `room.course` must be loaded for course rooms."""
+    if not user.is_authenticated:
+        return False
+    if room.kind == Room.Kind.COURSE and room.course.owner_id == user.pk:
+        return True
+    return user.is_staff and user.has_perm("chat.delete_message")
+
+
+def _within_edit_window(message: Message) -> bool:
+    window = timedelta(minutes=settings.CHAT_EDIT_WINDOW_MINUTES)
+    return timezone.now() - message.created <= window
+
+
+def can_edit_message(user: User | AnonymousUser, message: Message) -> bool:
+    """Its author, within CHAT_EDIT_WINDOW_MINUTES of sending it, while
+    the message and its room are there to change. `message.room` must be
+    loaded."""
+    return (
+        user.is_authenticated
+        and message.sender_id == user.pk
+        and not message.is_deleted
+        and not message.room.is_archived
+        and _within_edit_window(message)
+    )
+
+
+def can_delete_message(user: User | AnonymousUser, message: Message) -> bool:
+    """Its author within the edit window (in a room not archived), or the
+    room's moderator (`can_moderate_room`) at any time. `message.room` (and
+    a course room's `course`) must be loaded."""
+    if message.is_deleted:
+        return False
+    return can_edit_message(user, message) or can_moderate_room(user, message.room)

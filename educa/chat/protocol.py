@@ -7,6 +7,8 @@ Client frames (JSON objects):
   (`"type": "message"` optional, as seed clients send only `message`)
 - `{"type": "typing"}`
 - `{"type": "read", "message_id": N}`
+- `{"type": "edit", "message_id": N, "message": "new text"}`
+- `{"type": "delete", "message_id": N}`
 - `{"type": "ping"}`
 """
 
@@ -16,7 +18,7 @@ from uuid import UUID
 
 from educa.accounts.models import User
 from educa.chat.models import Message
-from educa.realtime.frames import ProtocolError, parse_json_object
+from educa.realtime.frames import ProtocolError, error_frame, parse_json_object
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,22 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Edit:
+    message_id: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Delete:
+    message_id: int
+
+
+@dataclass(frozen=True)
 class Ping:
     pass
 
 
-ClientFrame = SendMessage | Typing | Read | Ping
+ClientFrame = SendMessage | Typing | Read | Edit | Delete | Ping
 
 
 def _positive_int(value: Any) -> bool:
@@ -59,12 +72,21 @@ def parse_client_frame(text: str | None) -> ClientFrame:
     if kind == "ping":
         return Ping()
     if kind == "read":
-        if not _positive_int(data.get("message_id")):
-            raise ProtocolError(
-                "invalid_frame", "`message_id` must be a positive integer."
-            )
-        return Read(message_id=data["message_id"])
+        return Read(message_id=_message_id(data))
+    if kind == "edit":
+        message_id = _message_id(data)
+        if not isinstance(data.get("message"), str):
+            raise ProtocolError("invalid_frame", "`message` must be a string.")
+        return Edit(message_id=message_id, body=data["message"])
+    if kind == "delete":
+        return Delete(message_id=_message_id(data))
     raise ProtocolError("unknown_type", f"Unknown frame type {str(kind)[:50]!r}.")
+
+
+def _message_id(data: dict[str, Any]) -> int:
+    if not _positive_int(data.get("message_id")):
+        raise ProtocolError("invalid_frame", "`message_id` must be a positive integer.")
+    return data["message_id"]
 
 
 def _send_message(data: dict[str, Any]) -> SendMessage:
@@ -132,3 +154,17 @@ def typing_frame(room_id: int, user: User) -> dict[str, Any]:
 
 def room_archived_frame(room_id: int) -> dict[str, Any]:
     return {"type": "room_archived", "room": room_id}
+
+
+def refusal_frame(
+    code: str, detail: str, frame: ClientFrame | None = None
+) -> dict[str, Any]:
+    """The `error` frame answering a client frame; it names the message the
+    client meant (`client_id` of a send, `message_id` of an edit or a
+    deletion) so a page can show which one was refused."""
+    error: dict[str, Any] = error_frame(code, detail)
+    if isinstance(frame, SendMessage) and frame.client_id is not None:
+        error["client_id"] = str(frame.client_id)
+    elif isinstance(frame, Edit | Delete):
+        error["message_id"] = frame.message_id
+    return error

@@ -1,6 +1,6 @@
 from django.urls import path, reverse
 
-from educa.chat.consumers import ChatConsumer
+from educa.chat.consumers import ChatConsumer, UserStreamConsumer
 
 websocket_urlpatterns = [
     path(
@@ -9,6 +9,7 @@ websocket_urlpatterns = [
         name="chat-course-socket",
     ),
     path("ws/chat/<int:room_id>/", ChatConsumer.as_asgi(), name="chat-room-socket"),
+    path("ws/realtime/", UserStreamConsumer.as_asgi(), name="user-stream-socket"),
 ]
 # reverse() needs a URLconf named `urlpatterns`: this module is one.
 urlpatterns = websocket_urlpatterns

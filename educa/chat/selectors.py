@@ -3,17 +3,20 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
 from educa.accounts.models import User
 from educa.chat.models import Attachment, Membership, Message, Room
+from educa.courses.models import Enrollment
 from educa.courses.permissions import course_people, viewable_courses
 
 HISTORY_LIMIT = 50
 MAX_HISTORY_LIMIT = 200
 REPLAY_BATCH = 200
+# Attachments shown inline as pictures (the rest are download cards).
+PREVIEWED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def room_members(room: Room) -> QuerySet[User]:
@@ -62,56 +65,118 @@ def messages_after(room_id: int, after: int) -> list[Message]:
     )
 
 
-def rooms_for_user(user: User) -> QuerySet[Room]:
-    """The user's rooms, latest activity first, in one query.
-
-    Each is annotated with `unread` (others' messages after the user's read
-    marker), the last message (`last_message_*`) and, for direct rooms, the
-    other person (`other_username`, `other_display_name`).
-    """
-    last = Message.objects.filter(room_id=OuterRef("pk")).order_by("-id")
-    membership = Membership.objects.filter(room_id=OuterRef("pk"), user=user)
-    # For direct rooms: who the conversation is with.
-    others = Membership.objects.filter(room_id=OuterRef("pk")).exclude(user=user)
+def _my_rooms(user: User) -> QuerySet[Room]:
+    """The rooms `user` may use: their direct and group rooms, and the
+    rooms of the courses they teach or take."""
     mine = Q(
         pk__in=Membership.objects.filter(user=user).values("room_id"),
         kind__in=[Room.Kind.DIRECT, Room.Kind.GROUP],
     ) | Q(course__in=viewable_courses(user))
-    return (
-        Room.objects.filter(mine)
-        .select_related("course")
-        .annotate(
-            last_read=Coalesce(
-                Subquery(membership.values("last_read_message_id")[:1]), 0
+    return Room.objects.filter(mine)
+
+
+def _with_unread(rooms: QuerySet[Room], user: User) -> QuerySet[Room]:
+    """Annotate `last_read` (the user's marker), `unread` (others' messages
+    after it, deleted ones aside) and `first_unread_id`."""
+    membership = Membership.objects.filter(room_id=OuterRef("pk"), user=user)
+    unread = Message.objects.filter(
+        room_id=OuterRef("pk"), id__gt=OuterRef("last_read"), deleted__isnull=True
+    ).exclude(sender=user)
+    return rooms.annotate(
+        last_read=Coalesce(Subquery(membership.values("last_read_message_id")[:1]), 0)
+    ).annotate(
+        unread=Coalesce(
+            Subquery(
+                unread.values("room_id").annotate(total=Count("id")).values("total")[:1]
             ),
+            0,
+        ),
+        first_unread_id=Subquery(unread.order_by("id").values("id")[:1]),
+    )
+
+
+def rooms_for_user(user: User, *, including: int | None = None) -> QuerySet[Room]:
+    """The user's rooms, latest activity first, in one query.
+
+    Each is annotated as `_with_unread` does, with the last message
+    (`last_message_*`, its sender's display name in `last_message_name`) and,
+    for direct rooms, the other person (`other_user_id`, `other_username`,
+    `other_display_name`). A direct room nobody wrote in yet is left out
+    for the person who did not open it, unless it is the room `including`.
+    """
+    last = Message.objects.filter(room_id=OuterRef("pk")).order_by("-id")
+    # For direct rooms: who the conversation is with.
+    others = Membership.objects.filter(room_id=OuterRef("pk")).exclude(user=user)
+    return (
+        _with_unread(_my_rooms(user).select_related("course"), user)
+        .annotate(
             last_message_id=Subquery(last.values("id")[:1]),
             last_message_body=Subquery(last.values("body")[:1]),
             last_message_created=Subquery(last.values("created")[:1]),
             last_message_user=Subquery(last.values("sender__username")[:1]),
-        )
-        .annotate(
-            unread=Coalesce(
-                Subquery(
-                    Message.objects.filter(
-                        room_id=OuterRef("pk"), id__gt=OuterRef("last_read")
+            last_message_name=Subquery(
+                last.annotate(
+                    name=Coalesce(
+                        NullIf("sender__display_name", Value("")), "sender__username"
                     )
-                    .exclude(sender=user)
-                    .values("room_id")
-                    .annotate(total=Count("id"))
-                    .values("total")[:1]
-                ),
-                0,
-            )
-        )
-        .annotate(
+                ).values("name")[:1]
+            ),
+            last_message_deleted=Subquery(last.values("deleted")[:1]),
+            other_user_id=Subquery(others.values("user_id")[:1]),
             other_username=Subquery(others.values("user__username")[:1]),
             other_display_name=Subquery(others.values("user__display_name")[:1]),
         )
         # A direct room shows up for the other person with its first message.
         .exclude(
-            Q(kind=Room.Kind.DIRECT, last_message_id__isnull=True) & ~Q(created_by=user)
+            Q(kind=Room.Kind.DIRECT, last_message_id__isnull=True)
+            & ~Q(created_by=user)
+            & ~Q(pk=including)
         )
         .order_by(F("last_message_id").desc(nulls_last=True), "-id")
+    )
+
+
+def unread_message_counts(user: User) -> dict[int, int]:
+    """Room id -> the user's unread messages there, for rooms with any, in
+    one query."""
+    return dict(
+        _with_unread(_my_rooms(user), user)
+        .filter(unread__gt=0)
+        .values_list("pk", "unread")
+    )
+
+
+def room_ids_for_user(user: User) -> list[int]:
+    """Every room the user may use, even a direct room nobody wrote in yet
+    (the user's stream listens to all of them)."""
+    return list(_my_rooms(user).values_list("pk", flat=True))
+
+
+def people_sharing_courses(user: User, *, search: str = "") -> QuerySet[User]:
+    """Active people other than `user` who teach or take a course `user`
+    teaches or takes (whom a direct or group room may hold), by name.
+    `search` matches display names and usernames."""
+    courses = viewable_courses(user)
+    people = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(courses_created__in=courses)
+            | Q(
+                pk__in=Enrollment.objects.filter(course__in=courses).values(
+                    "student_id"
+                )
+            )
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+    search = search.replace("\x00", "")  # PostgreSQL text holds no NUL
+    if search:
+        people = people.filter(
+            Q(display_name__icontains=search) | Q(username__icontains=search)
+        )
+    return people.order_by(
+        Coalesce(NullIf("display_name", Value("")), "username"), "pk"
     )
 
 
@@ -132,6 +197,7 @@ def attachment_frame(attachment: Attachment) -> dict[str, Any]:
         "size": attachment.size,
         "content_type": attachment.content_type,
         "url": reverse("chat-attachment", args=[attachment.pk]),
+        "image": attachment.content_type in PREVIEWED_TYPES,
     }
 
 
@@ -144,11 +210,12 @@ def message_frame(
     """
     if attachments is None:
         attachments = message.attachments.all()
-    return {
+    frame = {
         "type": "chat_message",
         "id": message.pk,
         "room": message.room_id,
         "message": message.body,
+        "html": message.html,
         "user": message.sender.username,
         "name": message.sender.name,
         "user_id": message.sender_id,
@@ -157,4 +224,51 @@ def message_frame(
         "client_id": str(message.client_id) if message.client_id else None,
         "mentions": message.mentions,
         "attachments": [attachment_frame(attachment) for attachment in attachments],
+        "edited": message.edited.isoformat() if message.edited else None,
+        "deleted": message.is_deleted,
+    }
+    if message.is_deleted:
+        frame["moderated"] = message.deleted_by_id != message.sender_id
+    return frame
+
+
+def message_edited_frame(message: Message) -> dict[str, Any]:
+    """The `message_edited` server frame: the new text of message `id`."""
+    return {
+        "type": "message_edited",
+        "id": message.pk,
+        "room": message.room_id,
+        "message": message.body,
+        "html": message.html,
+        "mentions": message.mentions,
+        "edited": message.edited.isoformat(),
+    }
+
+
+def message_deleted_frame(message: Message) -> dict[str, Any]:
+    """The `message_deleted` server frame; `moderated` when someone other
+    than its author removed it."""
+    return {
+        "type": "message_deleted",
+        "id": message.pk,
+        "room": message.room_id,
+        "deleted": message.deleted.isoformat(),
+        "moderated": message.deleted_by_id != message.sender_id,
+    }
+
+
+def unread_messages_frame(counts: dict[int, int]) -> dict[str, Any]:
+    """The user stream's `unread_messages` frame: unread over all rooms
+    (`counts` from `unread_message_counts`)."""
+    return {"type": "unread_messages", "total": sum(counts.values())}
+
+
+def room_unread_frame(room_id: int, counts: dict[int, int]) -> dict[str, Any]:
+    """The user stream's `room_unread` frame: the user's read marker moved
+    in `room_id`; its unread count and the total over all rooms."""
+    return {
+        "type": "room_unread",
+        "room": room_id,
+        "unread": counts.get(room_id, 0),
+        "total": sum(counts.values()),
     }

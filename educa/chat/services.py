@@ -10,22 +10,35 @@ from uuid import UUID
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
 from educa.accounts.models import User
 from educa.chat.models import Attachment, Membership, Message, Room
 from educa.chat.permissions import NOT_ALLOWED, can_archive_room, may_use_room
 from educa.chat.protocol import read_frame, room_archived_frame, typing_frame
-from educa.chat.selectors import message_frame, room_members
+from educa.chat.selectors import (
+    message_frame,
+    people_sharing_courses,
+    room_ids_for_user,
+    room_members,
+    room_unread_frame,
+    unread_message_counts,
+)
 from educa.courses.models import Course
 from educa.courses.permissions import viewable_courses
+from educa.markdown import render_markdown
 from educa.ops.locks import held
-from educa.realtime.notify import notify_user, push_to_room
+from educa.realtime.consumers import ACCESS_CHANGED
+from educa.realtime.notify import notify_user, notify_users, push_to_room, push_to_user
 
 MAX_MESSAGE_LENGTH = 4000
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 # The lock namespace (educa/ops/locks.py) of "one room's messages".
 ROOM_ORDER_LOCK = 7301
 NO_SUCH_PERSON = "No one you share a course with has that id."
+MAX_GROUP_MEMBERS = 50
+MAX_TITLE_LENGTH = 200
+EXCERPT_LENGTH = 140
 # A person's typing is announced at most once per this many seconds per room.
 TYPING_EVERY_SECONDS = 2
 
@@ -45,14 +58,23 @@ def open_course_room(*, course: Course) -> Room:
     return room
 
 
-def clean_body(body: object) -> str:
+def rooms_to_follow(*, user: User) -> list[int]:
+    """The ids of every room `user` may use, for their stream to listen to;
+    the rooms of their courses are opened first if nobody had yet."""
+    for course in viewable_courses(user).filter(chat_room__isnull=True):
+        open_course_room(course=course)
+    return room_ids_for_user(user)
+
+
+def clean_body(body: object, *, allow_empty: bool = False) -> str:
     """The message text as stored, or ValidationError with the code the
-    socket sends: text of 1 to MAX_MESSAGE_LENGTH characters after trimming,
-    with nothing a database or a frame cannot carry."""
+    socket sends: text of 1 (0 with `allow_empty`: a message sharing files)
+    to MAX_MESSAGE_LENGTH characters after trimming, with nothing a
+    database or a frame cannot carry."""
     if not isinstance(body, str):
         raise ValidationError("The message must be text.", code="invalid_frame")
     body = body.strip()
-    if not body:
+    if not body and not allow_empty:
         raise ValidationError("The message is empty.", code="empty_message")
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ValidationError(
@@ -78,7 +100,13 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def _mentioned_members(room: Room, body: str, sender: User) -> list[User]:
+def render_body(body: str) -> str:
+    """A message's html, rendered once when it is stored or edited."""
+    return str(render_markdown(body, profile="chat")).strip() if body else ""
+
+
+def mentioned_members(room: Room, body: str, sender: User) -> list[User]:
+    """The room's people (but the sender) whom `body` @mentions."""
     names = {name.rstrip(".") for name in MENTION.findall(body)}
     if not names:
         return []
@@ -110,8 +138,9 @@ def post_message(
         raise PermissionDenied(NOT_ALLOWED)
     if room.is_archived:
         raise ValidationError("This room is archived.", code="room_archived")
-    body = clean_body(body)
-    mentioned = _mentioned_members(room, body, sender)
+    body = clean_body(body, allow_empty=bool(attachment_ids))
+    html = render_body(body)  # before the room's lock: it holds others back
+    mentioned = mentioned_members(room, body, sender)
     # Alone, one INSERT is its own transaction. Several writes are all or
     # nothing, and inside a caller's transaction a savepoint keeps a resent
     # client_id (refused by the unique constraint) from spoiling it.
@@ -135,6 +164,7 @@ def post_message(
                 room=room,
                 sender=sender,
                 body=body,
+                html=html,
                 client_id=client_id,
                 mentions=[user.username for user in mentioned],
             )
@@ -175,22 +205,47 @@ def _claim_attachments(
     return list(Attachment.objects.filter(message=message))
 
 
-def _notify_readers(room: Room, message: Message, mentioned: list[User]) -> None:
+def room_link(room: Room, message: Message | None = None) -> str:
+    """The page of the room (at `message`), as notifications link to it."""
+    link = reverse("chat_room", args=[room.pk])
+    return f"{link}#message-{message.pk}" if message else link
+
+
+def room_name(room: Room) -> str:
+    """A course room's course title, a group's title ("" for direct rooms)."""
+    return room.course.title if room.kind == Room.Kind.COURSE else room.title
+
+
+def message_summary(room: Room, message: Message) -> dict:
+    """What a notification about `message` says (educa/chat/templates/
+    notifications/chat.*.html) and where it links."""
     sender = message.sender
-    summary = {
+    return {
         "room": room.pk,
+        "room_title": room_name(room),
+        "room_kind": room.kind,
         "message_id": message.pk,
         "sender_id": sender.pk,
         "sender": sender.name,
-        "excerpt": message.body[:140],
+        "excerpt": message.body[:EXCERPT_LENGTH],
+        "url": room_link(room, message),
     }
+
+
+def notify_mentioned(room: Room, message: Message, mentioned: Sequence[User]) -> None:
+    summary = message_summary(room, message)
     for user in mentioned:
         notify_user(user.pk, {"type": "chat.mention", **summary})
+
+
+def _notify_readers(room: Room, message: Message, mentioned: list[User]) -> None:
+    notify_mentioned(room, message, mentioned)
+    summary = message_summary(room, message)
     if room.kind == Room.Kind.DIRECT:
         mentioned_ids = {user.pk for user in mentioned}
         for user_id in (
             Membership.objects.filter(room=room)
-            .exclude(user=sender)
+            .exclude(user=message.sender)
             .values_list("user_id", flat=True)
         ):
             if user_id not in mentioned_ids:
@@ -236,21 +291,59 @@ def open_direct_room(*, user: User, other: User) -> tuple[Room, bool]:
         Membership.objects.bulk_create(
             [Membership(room=room, user=user), Membership(room=room, user=other)]
         )
+        # Their streams start listening to the new room.
+        for person in (user, other):
+            push_to_user(person.pk, {"type": ACCESS_CHANGED})
     return room, created
 
 
 @transaction.atomic
 def create_group_room(*, by: User, title: str, members: Sequence[User]) -> Room:
-    """A named room of `by` and `members`."""
-    title = title.strip()
+    """A named room of `by` and `members`, who must all be people `by`
+    shares a course with (anyone else gets the same refusal as an unknown
+    id). Each member hears of it."""
+    title = title.strip() if isinstance(title, str) else ""
     if not title:
-        raise ValidationError("A group room needs a title.")
+        raise ValidationError("A group room needs a title.", code="title")
+    if "\x00" in title or not _encodable(title):
+        raise ValidationError(
+            "The title holds characters that cannot be stored.", code="title"
+        )
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ValidationError(
+            f"The title is longer than {MAX_TITLE_LENGTH} characters.", code="title"
+        )
+    others = {member.pk: member for member in members if member.pk != by.pk}
+    if not others:
+        raise ValidationError("Choose at least one other person.", code="members")
+    if len(others) > MAX_GROUP_MEMBERS:
+        raise ValidationError(
+            f"A group room holds at most {MAX_GROUP_MEMBERS} other people.",
+            code="members",
+        )
+    known = set(
+        people_sharing_courses(by).filter(pk__in=others).values_list("pk", flat=True)
+    )
+    if known != set(others):
+        raise ValidationError(NO_SUCH_PERSON, code="members")
     room = Room(kind=Room.Kind.GROUP, title=title, created_by=by)
     room.full_clean()
     room.save()
-    people = {by.pk: by, **{member.pk: member for member in members}}
     Membership.objects.bulk_create(
-        [Membership(room=room, user=person) for person in people.values()]
+        [Membership(room=room, user_id=pk) for pk in [by.pk, *others]]
+    )
+    for pk in [by.pk, *others]:
+        push_to_user(pk, {"type": ACCESS_CHANGED})
+    notify_users(
+        list(others),
+        {
+            "type": "chat.group_added",
+            "room": room.pk,
+            "room_title": room.title,
+            "actor_id": by.pk,
+            "actor_name": by.name,
+            "url": room_link(room),
+        },
     )
     return room
 
@@ -271,7 +364,12 @@ def mark_read(*, room: Room, user: User, message_id: int) -> Membership:
     if message_id > membership.last_read_message_id:
         membership.last_read_message_id = message_id
         membership.save(update_fields=["last_read_message_id"])
-        push_to_room(room.pk, read_frame(room.pk, user, message_id))
+        if room.kind != Room.Kind.COURSE:
+            # Read receipts for the few people of a direct or group room; in
+            # a course room every reader would tell every other one.
+            push_to_room(room.pk, read_frame(room.pk, user, message_id))
+        # Every tab and device of the user: room lists, inbox, header.
+        push_to_user(user.pk, room_unread_frame(room.pk, unread_message_counts(user)))
     return membership
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -353,6 +354,7 @@ def _announce_new_content(content: Content) -> None:
             "module_id": module.pk,
             "content_id": content.pk,
             "title": content.item.title,
+            "url": reverse("student_course_module", args=[course.pk, module.pk]),
         },
     )
 
@@ -364,6 +366,7 @@ def _enrollment_event(kind: str, course: Course, student: User) -> dict[str, Any
         "course_title": course.title,
         "student_id": student.pk,
         "student": student.name,
+        "url": course.get_absolute_url(),
     }
 
 
@@ -382,6 +385,8 @@ def enroll(*, student: User, course: Course) -> Enrollment:
     )
     if created:  # the course pages show how many students it has
         invalidate_catalog()
+        # The student's streams start listening to the course's room.
+        push_to_user(student.pk, {"type": "access_changed", "course_id": course.pk})
         notify_user(
             course.owner_id, _enrollment_event("enrollment.created", course, student)
         )

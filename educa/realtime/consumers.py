@@ -174,7 +174,8 @@ class RealtimeConsumer(LiveConsumer):
 
     `?after=<notification id>` first replays the stored notifications after
     that id, oldest first; the stream is subscribed before reading them, so
-    none is lost in between.
+    none is lost in between. Subclasses add groups (`stream_groups`) and
+    frames sent once the stream is open (`opened`).
     """
 
     replayed_up_to = 0
@@ -191,7 +192,7 @@ class RealtimeConsumer(LiveConsumer):
             return
         await self.start()
         try:
-            await self.listen()
+            await self.listen(*await self.stream_groups())
         except Exception:
             logger.warning("live feed unreachable at connect", exc_info=True)
             await self.close(code=CLOSE_LAYER_DOWN)
@@ -201,6 +202,14 @@ class RealtimeConsumer(LiveConsumer):
             await self.send_json(frame)
             self.replayed_up_to = frame["id"]
         await self.send_json(unread_frame(unread))
+        await self.opened()
+
+    async def stream_groups(self) -> tuple[str, ...]:
+        """Groups this stream hears besides the user's own."""
+        return ()
+
+    async def opened(self) -> None:
+        """The stream is subscribed and caught up."""
 
     @staticmethod
     def backlog(user_id: int, after: int | None) -> tuple[list[dict], int]:

@@ -53,12 +53,15 @@ def unread_frame(unread: int) -> dict[str, Any]:
 
 
 def presence_frame(
-    room_id: int, count: int, listed: list[tuple[int, str]]
+    room_id: int, count: int, listed: list[tuple[int, str, str]]
 ) -> dict[str, Any]:
-    """Who is connected: `count` people, of whom `listed` (id, username)."""
+    """Who is connected: `count` people, of whom `listed` (id, username,
+    display name)."""
     return {
         "type": "presence",
         "room": room_id,
         "count": count,
-        "users": [{"id": pk, "user": name} for pk, name in listed],
+        "users": [
+            {"id": pk, "user": username, "name": name} for pk, username, name in listed
+        ],
     }

@@ -1,6 +1,6 @@
 """Who is connected to a room right now, across every worker.
 
-Each socket keeps an entry `<user id>|<username>|<socket id>` in a Redis
+Each socket keeps an entry `<user id>|<username>|<socket id>|<name>` in a Redis
 sorted set per room, scored with its expiry time; the heartbeat renews it and
 disconnecting removes it, so a worker that dies without cleaning up is
 forgotten after PRESENCE_TTL_BEATS heartbeats. Without Redis (the embedded
@@ -76,26 +76,40 @@ async def _update(room_id: int, member: str | None, *, present: bool) -> list[st
 def _frame(room_id: int, members: list[str]) -> dict:
     users = {}
     for member in members:
-        user_id, username, _ = member.split("|", 2)
-        users[int(user_id)] = username
-    return presence_frame(room_id, len(users), sorted(users.items())[:PRESENCE_LISTED])
+        # Usernames and socket ids hold no "|"; a display name may.
+        user_id, username, _, name = member.split("|", 3)
+        users[int(user_id)] = (username, name)
+    listed = [(pk, username, name) for pk, (username, name) in sorted(users.items())]
+    return presence_frame(room_id, len(users), listed[:PRESENCE_LISTED])
+
+
+def _member(user_id: int, username: str, socket_id: str, name: str) -> str:
+    return f"{user_id}|{username}|{socket_id}|{name}"
 
 
 async def mark_present(
-    room_id: int, user_id: int, username: str, socket_id: str, *, announce: bool
+    room_id: int,
+    user_id: int,
+    username: str,
+    socket_id: str,
+    *,
+    name: str,
+    announce: bool,
 ) -> int:
     """Record (or renew) the socket in the room; with `announce`, tell the
-    room. Returns how many sockets the user has in the room, on every worker."""
-    members = await _update(room_id, f"{user_id}|{username}|{socket_id}", present=True)
+    room. Returns how many sockets the user has in the room, on every worker.
+    `name` is what people see (the display name)."""
+    member = _member(user_id, username, socket_id, name)
+    members = await _update(room_id, member, present=True)
     if announce:
         _announce_soon(room_id)
     return sum(member.startswith(f"{user_id}|") for member in members)
 
 
 async def mark_absent(
-    room_id: int, user_id: int, username: str, socket_id: str
+    room_id: int, user_id: int, username: str, socket_id: str, *, name: str
 ) -> None:
-    await _update(room_id, f"{user_id}|{username}|{socket_id}", present=False)
+    await _update(room_id, _member(user_id, username, socket_id, name), present=False)
     _announce_soon(room_id)
 
 

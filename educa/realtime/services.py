@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,3 +27,41 @@ def mark_notifications_read(
     left = unread_notification_count(user_id)
     push_to_user(user_id, unread_frame(left))
     return left
+
+
+def revise_notifications(
+    *,
+    user_ids: Sequence[int],
+    kinds: Sequence[str],
+    match: dict[str, Any],
+    changes: dict[str, Any],
+) -> int:
+    """Update the payload of the given users' notifications of `kinds` whose
+    payload holds `match` (e.g. the excerpt of a message that was edited or
+    deleted). Returns how many changed. Nothing is pushed: the sentence is
+    read again wherever it is shown next."""
+    notifications = list(
+        Notification.objects.filter(
+            user_id__in=user_ids,
+            kind__in=kinds,
+            **{f"payload__{key}": value for key, value in match.items()},
+        )
+    )
+    for notification in notifications:
+        notification.payload = {**notification.payload, **changes}
+    Notification.objects.bulk_update(notifications, ["payload"])
+    return len(notifications)
+
+
+@transaction.atomic
+def open_notification(*, user_id: int, notification_id: int) -> Notification:
+    """The user's notification, marked read (every socket of the user hears
+    the unread count left). Notification.DoesNotExist for anyone else's."""
+    notification = Notification.objects.select_for_update().get(
+        pk=notification_id, user_id=user_id
+    )
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        push_to_user(user_id, unread_frame(unread_notification_count(user_id)))
+    return notification

@@ -7,7 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from educa.chat.models import Membership, Message, Room
-from educa.chat.services import post_message
+from educa.chat.services import open_direct_room, post_message
 from educa.realtime import presence
 from educa.realtime.fanout import publish
 from educa.realtime.groups import room_group
@@ -154,27 +154,51 @@ async def test_typing_reaches_the_others_but_not_the_typist(course, enrolled_stu
     await other.disconnect()
 
 
-async def test_read_frame_moves_the_marker_and_tells_the_room(course, enrolled_student):
+async def test_read_frame_moves_the_marker_and_tells_every_socket_of_the_reader(
+    course, enrolled_student
+):
     room_id, ids = await database_sync_to_async(post_three)(course, course.owner)
     reader = await connect_as(enrolled_student, room_path(course))
     owner = await connect_as(course.owner, room_path(course))
 
     await reader.send_json_to({"type": "read", "message_id": ids[1]})
 
-    frame = await receive_type(owner, "read")
-    assert frame == {
-        "type": "read",
-        "room": room_id,
-        "user": enrolled_student.username,
-        "user_id": enrolled_student.pk,
-        "message_id": ids[1],
-    }
+    frame = await receive_type(reader, "room_unread")
+    assert frame == {"type": "room_unread", "room": room_id, "unread": 1, "total": 1}
     marker = await database_sync_to_async(
         lambda: Membership.objects.get(user=enrolled_student).last_read_message_id
     )()
     assert marker == ids[1]
+    # A course room's readers do not tell everyone else what they read.
+    assert await owner.receive_nothing(timeout=0.5) is True
     await reader.disconnect()
     await owner.disconnect()
+
+
+async def test_read_frame_in_a_direct_room_tells_the_other_person(
+    course, enrolled_student
+):
+    def direct_with_two_messages():
+        room, _ = open_direct_room(user=enrolled_student, other=course.owner)
+        first, _ = post_message(room=room, sender=course.owner, body="one")
+        post_message(room=room, sender=course.owner, body="two")
+        return room.pk, first.pk
+
+    room_id, first_id = await database_sync_to_async(direct_with_two_messages)()
+    reader = await connect_as(enrolled_student, f"/ws/chat/{room_id}/")
+    writer = await connect_as(course.owner, f"/ws/chat/{room_id}/")
+
+    await reader.send_json_to({"type": "read", "message_id": first_id})
+
+    assert await receive_type(writer, "read") == {
+        "type": "read",
+        "room": room_id,
+        "user": enrolled_student.username,
+        "user_id": enrolled_student.pk,
+        "message_id": first_id,
+    }
+    await reader.disconnect()
+    await writer.disconnect()
 
 
 async def test_heartbeat_arrives_at_the_configured_interval(
@@ -200,10 +224,16 @@ async def test_presence_lists_who_is_connected_as_people_come_and_go(
     left = await receive_type(first, "presence")
 
     everyone = sorted([enrolled_student, course.owner], key=lambda user: user.pk)
-    assert joined["users"] == [{"id": u.pk, "user": u.username} for u in everyone]
+    assert joined["users"] == [
+        {"id": u.pk, "user": u.username, "name": u.name} for u in everyone
+    ]
     assert joined["count"] == 2
     assert left["users"] == [
-        {"id": enrolled_student.pk, "user": enrolled_student.username}
+        {
+            "id": enrolled_student.pk,
+            "user": enrolled_student.username,
+            "name": enrolled_student.name,
+        }
     ]
     assert left["count"] == 1
     await first.disconnect()
@@ -220,7 +250,9 @@ async def test_presence_in_a_big_room_lists_only_the_first_people_and_counts_eve
 
     lowest = min([enrolled_student, course.owner], key=lambda user: user.pk)
     assert joined["count"] == 2
-    assert joined["users"] == [{"id": lowest.pk, "user": lowest.username}]
+    assert joined["users"] == [
+        {"id": lowest.pk, "user": lowest.username, "name": lowest.name}
+    ]
     await first.disconnect()
     await second.disconnect()
 

@@ -141,6 +141,8 @@ def test_direct_message_notifies_the_other_person(student, instructor):
 
 
 def test_group_room_holds_its_creator_and_members(student, instructor):
+    classmates(student, instructor)
+
     room = create_group_room(by=student, title=" Study group ", members=[instructor])
 
     assert room.title == "Study group"

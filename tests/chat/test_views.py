@@ -20,7 +20,9 @@ def test_member_sees_recent_history_escaped(client, course, enrolled_student):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    [frame] = response.context["history"]
+    assert frame["message"] == "<img src=x onerror=alert(1)>"
+    assert frame["html"] == "<p>&lt;img src=x onerror=alert(1)&gt;</p>"
     assert "<img src=x" not in html
     assert f'"socket": "/ws/chat/{course.chat_room.pk}/"' in html
     assert "js/chat.js" in html
@@ -69,7 +71,7 @@ def test_room_page_query_count_does_not_grow(
     with django_assert_num_queries(9):
         response = client.get(f"/chat/room/{course.pk}/")
 
-    assert response.content.decode().count('class="chat-message') == count
+    assert len(response.context["history"]) == count
 
 
 def test_direct_room_page_for_its_two_people_only(client, course, enrolled_student):
@@ -83,7 +85,7 @@ def test_direct_room_page_for_its_two_people_only(client, course, enrolled_stude
     refused = client.get(f"/chat/{room.pk}/")
 
     assert seen.status_code == 200
-    assert "just us" in seen.content.decode()
+    assert [m["message"] for m in seen.context["history"]] == ["just us"]
     assert refused.status_code == 403
 
 
@@ -106,7 +108,8 @@ def test_inbox_lists_rooms_with_unread_badges(
     html = response.content.decode()
     # The course room too, where nobody has said anything yet.
     assert html.count('aria-label="2 unread"') == rooms
-    assert "chat.direct_message" in html
+    assert html.count('class="room-row') == rooms + 1
+    assert "wrote to you: “ping”" in html
 
 
 def test_header_has_the_live_bell_for_signed_in_people_only(client, student):
@@ -162,3 +165,133 @@ def test_starting_a_direct_message_needs_a_post_and_a_signed_in_person(
 
     assert client.get(f"/chat/direct/{course.owner.pk}/").status_code == 405
     assert not Room.objects.filter(kind=Room.Kind.DIRECT).exists()
+
+
+@pytest.mark.parametrize("people", [2, 15])
+def test_new_conversation_lists_only_people_i_share_a_course_with(
+    client, course, enrolled_student, people, django_assert_num_queries
+):
+    classmates = [EnrollmentFactory(course=course).student for _ in range(people)]
+    stranger = StudentFactory(display_name="Stranger Danger")
+    client.force_login(enrolled_student)
+
+    # session, user, count, page, the header's two permission lookups
+    with django_assert_num_queries(6):
+        response = client.get("/chat/new/")
+
+    html = response.content.decode()
+    assert html.count('class="person"') == min(people + 1, 20)
+    assert course.owner.name in html
+    assert stranger.name not in html
+    assert f'action="/chat/direct/{classmates[0].pk}/"' in html or people > 19
+
+
+def test_new_conversation_searches_names(client, course, enrolled_student):
+    EnrollmentFactory(course=course, student__display_name="Ada Lovelace")
+    EnrollmentFactory(course=course, student__display_name="Alan Turing")
+    client.force_login(enrolled_student)
+
+    html = client.get("/chat/new/", {"q": "lovel"}).content.decode()
+
+    assert "Ada Lovelace" in html
+    assert "Alan Turing" not in html
+
+
+def test_making_a_group_room_from_the_page(client, course, enrolled_student):
+    classmate = EnrollmentFactory(course=course).student
+    client.force_login(enrolled_student)
+
+    response = client.post(
+        "/chat/new/", {"title": "Study group", "members": [classmate.pk]}
+    )
+
+    group = Room.objects.get(kind=Room.Kind.GROUP)
+    assert response["Location"] == f"/chat/{group.pk}/"
+    assert group.title == "Study group"
+    assert set(group.members.values_list("pk", flat=True)) == {
+        enrolled_student.pk,
+        classmate.pk,
+    }
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{"title": "", "members": ["1"]}, {"title": "x"}, {"title": "x", "members": ["a"]}],
+    ids=["no title", "nobody", "bad id"],
+)
+def test_a_bad_group_room_form_creates_nothing(client, enrolled_student, form):
+    client.force_login(enrolled_student)
+
+    response = client.post("/chat/new/", form, follow=True)
+
+    assert response.status_code == 200
+    assert not Room.objects.filter(kind=Room.Kind.GROUP).exists()
+    assert response.redirect_chain[-1][0] == "/chat/new/"
+
+
+def test_a_group_room_with_a_stranger_is_refused_on_the_page(
+    client, course, enrolled_student
+):
+    stranger = StudentFactory()
+    client.force_login(enrolled_student)
+
+    response = client.post(
+        "/chat/new/", {"title": "Sneaky", "members": [stranger.pk]}, follow=True
+    )
+
+    assert "No one you share a course with has that id." in response.content.decode()
+    assert not Room.objects.filter(kind=Room.Kind.GROUP).exists()
+
+
+def test_the_inbox_previews_show_display_names(client, course, enrolled_student):
+    say(course.chat_room, course.owner, "Welcome")
+    client.force_login(enrolled_student)
+
+    html = client.get("/chat/").content.decode()
+
+    assert f'<span class="preview-name">{course.owner.name}</span>' in html
+    assert (
+        course.owner.username not in html.split('id="room-list"')[1].split("</ul>")[0]
+    )
+
+
+def test_the_room_page_tells_the_page_where_unread_starts(
+    client, course, enrolled_student
+):
+    first, _ = say(course.chat_room, course.owner, "one", "two")
+    client.force_login(enrolled_student)
+
+    config = client.get(f"/chat/room/{course.pk}/").context["chat_config"]
+
+    assert config["firstUnreadId"] == first.pk
+    assert config["lastRead"] == 0
+    assert config["moderator"] is False
+    client.force_login(course.owner)
+    assert client.get(f"/chat/room/{course.pk}/").context["chat_config"]["moderator"]
+
+
+def test_the_header_shows_two_labelled_counts(client, student):
+    client.force_login(student)
+
+    html = client.get("/").content.decode()
+
+    assert 'id="messages-link"' in html
+    assert 'aria-label="Messages"' in html
+    assert 'id="notification-bell"' in html
+    assert 'href="/notifications/"' in html
+
+
+def test_nul_characters_in_searches_and_titles_are_harmless(
+    client, course, enrolled_student
+):
+    classmate = EnrollmentFactory(course=course).student
+    client.force_login(enrolled_student)
+
+    search = client.get("/chat/new/", {"q": "a\x00b"})
+    group = client.post(
+        "/chat/new/", {"title": "bad\x00title", "members": [classmate.pk]}
+    )
+
+    assert search.status_code == 200
+    assert group.status_code == 302
+    assert not Room.objects.filter(kind=Room.Kind.GROUP).exists()

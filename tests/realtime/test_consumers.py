@@ -15,6 +15,15 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 PATH = "/ws/realtime/"
 
 
+async def open_stream(user):
+    """A connected stream past its opening frames (`unread`, then
+    `unread_messages`)."""
+    client = await connect_as(user, PATH)
+    assert (await client.receive_json_from(timeout=3))["type"] == "unread"
+    assert (await client.receive_json_from(timeout=3))["type"] == "unread_messages"
+    return client
+
+
 async def test_anonymous_visitor_is_refused_at_the_handshake():
     connected, _ = await communicator(PATH).connect()
 
@@ -39,8 +48,7 @@ async def test_signed_in_user_first_hears_their_unread_count(student):
 
 
 async def test_notify_user_stores_and_pushes_to_the_users_socket(student):
-    client = await connect_as(student, PATH)
-    await client.receive_json_from(timeout=3)
+    client = await open_stream(student)
 
     stored = await anotify_user(student.pk, {"type": "hello", "text": "hi"})
 
@@ -50,6 +58,8 @@ async def test_notify_user_stores_and_pushes_to_the_users_socket(student):
         "id": stored.pk,
         "kind": "hello",
         "payload": {"type": "hello", "text": "hi"},
+        "text": "hi",
+        "url": None,
         "created": stored.created.isoformat(),
         "read": False,
         "unread": 1,
@@ -58,8 +68,7 @@ async def test_notify_user_stores_and_pushes_to_the_users_socket(student):
 
 
 async def test_notifications_go_only_to_their_user(student, instructor):
-    other = await connect_as(instructor, PATH)
-    await other.receive_json_from(timeout=3)
+    other = await open_stream(instructor)
 
     await anotify_user(student.pk, {"type": "private"})
 
@@ -81,8 +90,7 @@ async def test_reconnect_with_after_replays_missed_notifications(student):
 
 
 async def test_enrollment_notifies_the_instructor_live(course, student):
-    client = await connect_as(course.owner, PATH)
-    await client.receive_json_from(timeout=3)
+    client = await open_stream(course.owner)
 
     await database_sync_to_async(enroll)(student=student, course=course)
 
@@ -95,8 +103,7 @@ async def test_enrollment_notifies_the_instructor_live(course, student):
 
 async def test_marking_read_pushes_the_new_unread_count(student):
     await anotify_user(student.pk, {"type": "one"})
-    client = await connect_as(student, PATH)
-    await client.receive_json_from(timeout=3)
+    client = await open_stream(student)
 
     await database_sync_to_async(mark_notifications_read)(user_id=student.pk)
 
@@ -105,8 +112,7 @@ async def test_marking_read_pushes_the_new_unread_count(student):
 
 
 async def test_bad_frames_get_error_frames_and_ping_gets_pong(student):
-    client = await connect_as(student, PATH)
-    await client.receive_json_from(timeout=3)
+    client = await open_stream(student)
 
     await client.send_to(text_data="{oops")
     invalid = await client.receive_json_from(timeout=3)
@@ -142,8 +148,7 @@ async def test_live_feed_failure_closes_the_socket_with_4500(
 
 
 async def test_deeply_nested_frame_is_an_error_frame_and_the_stream_stays_up(student):
-    client = await connect_as(student, PATH)
-    await client.receive_json_from(timeout=3)  # unread
+    client = await open_stream(student)
 
     await client.send_to(text_data="[" * 10_000 + "]" * 10_000)
     error = await client.receive_json_from(timeout=3)
