@@ -102,4 +102,4 @@ def test_fuzzing_every_operation_finds_no_server_error_or_schema_violation(
                 prefix = operation.path.split("{id}")[0]
                 _fuzz(operation, fuzz_server, headers, {"id": real_ids[prefix]})
 
-    assert len(operations) == 57
+    assert len(operations) == 62
