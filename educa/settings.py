@@ -289,6 +289,15 @@ WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25)
 WS_SOCKETS_PER_USER_PER_ROOM = env.int("WS_SOCKETS_PER_USER_PER_ROOM", default=10)
 CHAT_ATTACHMENT_MAX_SIZE = env.int("CHAT_ATTACHMENT_MB", default=10) * 2**20
 
+# GraphQL (educa/graphql). See the README's "GraphQL API". Introspection and
+# GraphiQL follow DEBUG; these limits hold either way.
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=15)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET = env.int(
+    "GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET", default=10
+)
+
 # --- Production topology (deploy/): proxy trust, CORS, log format ---
 # Behind nginx the client's scheme arrives in X-Forwarded-Proto; believe it
 # only when told the proxy in front is ours (it overwrites what clients send).

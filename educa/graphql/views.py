@@ -1,0 +1,106 @@
+"""`/graphql/`: queries and mutations over HTTP (an async Strawberry view).
+
+Who is asking:
+- `Authorization: Bearer <access token>`: the API's own JWT authentication
+  (educa/accounts/authentication.py). Any other Authorization header, or a
+  token that is invalid, expired or of an inactive user, is refused with
+  401 `UNAUTHENTICATED`, never taken for anonymous or for the session's user.
+- Otherwise the session: a signed-in session's POSTs must pass Django's CSRF
+  check (as DRF does for session clients), else 403 `FORBIDDEN`.
+- Neither: anonymous (the public catalog, tokenAuth, register).
+
+GraphiQL is served on GET from a browser only with DEBUG on.
+"""
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from strawberry.django.views import AsyncGraphQLView
+
+from educa.accounts.authentication import JWTAuthentication
+from educa.accounts.models import User
+from educa.graphql.context import Context
+from educa.graphql.errors import FORBIDDEN, UNAUTHENTICATED
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Refused(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def bearer_user(header: str) -> User:
+    """The active user of a valid access token in `header`; Refused otherwise."""
+    scheme, _, raw = header.partition(" ")
+    if scheme != "Bearer" or not raw.strip():
+        raise Refused(401, UNAUTHENTICATED, "Use `Authorization: Bearer <token>`.")
+    authentication = JWTAuthentication()
+    try:
+        return authentication.get_user(
+            authentication.get_validated_token(raw.strip().encode())
+        )
+    except (InvalidToken, TokenError, AuthenticationFailed) as error:
+        detail = error.detail if hasattr(error, "detail") else error
+        message = detail.get("detail", detail) if isinstance(detail, dict) else detail
+        raise Refused(401, UNAUTHENTICATED, str(message)) from None
+
+
+def _csrf_refused(request: HttpRequest) -> bool:
+    """Django's CSRF check, as the middleware makes it for a protected view."""
+    return (
+        CsrfViewMiddleware(lambda _: None).process_view(request, None, (), {})
+        is not None
+    )
+
+
+async def authenticate(request: HttpRequest) -> User | AnonymousUser:
+    header = request.META.get("HTTP_AUTHORIZATION")
+    if header is not None:
+        return await sync_to_async(bearer_user)(header)
+    user = await request.auser()
+    if (
+        user.is_authenticated
+        and request.method not in SAFE_METHODS
+        and _csrf_refused(request)
+    ):
+        raise Refused(403, FORBIDDEN, "CSRF check failed: send the X-CSRFToken header.")
+    return user
+
+
+def refusal(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+        status=status,
+    )
+
+
+class GraphQLView(AsyncGraphQLView):
+    def __init__(self, **kwargs: Any) -> None:
+        # Made per request, so DEBUG is read as it is now. Uploads (image and
+        # file contents) follow the GraphQL multipart request spec; session
+        # clients pass the CSRF check before any is read.
+        super().__init__(
+            graphql_ide="graphiql" if settings.DEBUG else None,
+            multipart_uploads_enabled=True,
+            **kwargs,
+        )
+
+    async def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        try:
+            request.user = await authenticate(request)
+        except Refused as refused:
+            return refusal(refused.status, refused.code, refused.message)
+        return await super().dispatch(request, *args, **kwargs)
+
+    async def get_context(self, request: HttpRequest, response: Any) -> Context:
+        return Context(user=request.user, request=request, response=response)
