@@ -148,7 +148,8 @@ def test_too_many_aliases_are_refused(graphql, settings):
     settings.GRAPHQL_MAX_ALIASES = 2
 
     result = graphql(
-        "{ a: courses { totalCount } b: courses { totalCount } c: courses { totalCount } }"
+        "{ a: courses { totalCount } b: courses { totalCount } "
+        "c: courses { totalCount } }"
     )
 
     assert codes(result) == ["BAD_USER_INPUT"]
@@ -212,8 +213,9 @@ def test_token_auth_gives_tokens_that_work(graphql, student):
 
 def test_token_auth_with_a_wrong_password_is_unauthenticated(graphql, student):
     result = graphql(
-        'mutation { tokenAuth(username: "%s", password: "wrong") { access } }'
-        % student.username
+        'mutation($u: String!) { tokenAuth(username: $u, password: "wrong") '
+        "{ access } }",
+        {"u": student.username},
     )
 
     assert codes(result) == ["UNAUTHENTICATED"]
@@ -232,8 +234,9 @@ def test_token_auth_past_the_password_limit_is_rate_limited(graphql, student, se
 
 def test_refresh_token_rotates_and_the_old_one_is_refused(graphql, student):
     login = graphql(
-        'mutation { tokenAuth(username: "%s", password: "%s") { refresh } }'
-        % (student.username, PASSWORD)
+        "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) "
+        "{ refresh } }",
+        {"u": student.username, "p": PASSWORD},
     )
     refresh = login["data"]["tokenAuth"]["refresh"]
     query = "mutation($r: String!) { refreshToken(refresh: $r) { access refresh } }"
@@ -297,6 +300,6 @@ def test_register_refuses_a_taken_email(graphql, student):
 def test_course_outline_is_public(graphql):
     course = CourseFactory()
 
-    result = graphql('{ course(id: "%s") { title } }' % course.pk)
+    result = graphql("query($id: ID!) { course(id: $id) { title } }", {"id": course.pk})
 
     assert result["data"] == {"course": {"title": course.title}}
