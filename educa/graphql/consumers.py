@@ -19,6 +19,7 @@ from django.conf import settings
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from educa.accounts.authentication import JWTAuthentication
 from educa.accounts.models import User
@@ -83,10 +84,15 @@ class GraphQLConsumer(GraphQLWSConsumer):
         self.frame_window = (second, count)
         return count > settings.WS_MAX_FRAMES_PER_SECOND
 
+    def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
+        """The one Origin rule of every socket, ALLOWED_HOSTS, has already
+        passed (AllowedHostsOriginValidator in educa/asgi.py)."""
+        return True
+
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(user=self.scope["user"], request=self)
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: Context) -> UnsetType:
         params = context.connection_params or {}
         raw = params["token"] if "token" in params else query_token(self.scope)
         if raw is not None:
@@ -97,6 +103,7 @@ class GraphQLConsumer(GraphQLWSConsumer):
             self.close_at(expires)
         elif not context.user.is_authenticated:
             raise ConnectionRejectionError
+        return UNSET  # a `connection_ack` without a payload
 
     def close_at(self, timestamp: float) -> None:
         """Close with 4403 when the access token expires."""

@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
+from tests.websockets import _socket_test_isolation  # noqa: F401
+
 Run = Callable[..., dict[str, Any]]
 
 
