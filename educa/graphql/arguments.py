@@ -24,6 +24,16 @@ def parse_optional_id(value: strawberry.ID | None, name: str) -> int | None:
     return None if value is None else parse_id(value, name)
 
 
+def parse_cursor(value: strawberry.ID | None, name: str = "after") -> int | None:
+    """An id cursor: 0 (before everything) or an id; None when absent."""
+    if value is None:
+        return None
+    text = str(value)
+    if not text.isdecimal() or int(text) > MAX_ID:
+        raise bad_input(f"`{name}` must be a non-negative integer id.")
+    return int(text)
+
+
 def parse_ids(values: list[strawberry.ID], name: str = "ids") -> list[int]:
     return [parse_id(value, name) for value in values]
 

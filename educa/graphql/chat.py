@@ -25,7 +25,13 @@ from educa.chat.selectors import (
 )
 from educa.chat.services import mark_read, post_message
 from educa.chat.throttling import allow_message
-from educa.graphql.arguments import MAX_LIMIT, parse_id, parse_optional_id, window
+from educa.graphql.arguments import (
+    MAX_LIMIT,
+    parse_cursor,
+    parse_id,
+    parse_optional_id,
+    window,
+)
 from educa.graphql.context import Info
 from educa.graphql.errors import bad_input, forbidden, not_found, rate_limited
 from educa.graphql.live import replay_then_live
@@ -192,7 +198,7 @@ class Query:
         room = _room(user, parse_id(room_id, "roomId"))
         messages = room_history(
             room.pk,
-            after=parse_optional_id(after, "after"),
+            after=parse_cursor(after),
             before=parse_optional_id(before, "before"),
             limit=limit,
         )
@@ -253,7 +259,7 @@ class Subscription:
     ) -> AsyncGenerator[MessageType, None]:
         user = signed_in(info)
         pk = parse_id(room_id, "roomId")
-        cursor = parse_optional_id(after, "after")
+        cursor = parse_cursor(after)
         room = await database_sync_to_async(_room)(user, pk)
 
         async def access_changed(frame: dict[str, Any]) -> None:

@@ -9,7 +9,13 @@ import strawberry
 import strawberry_django
 from strawberry.scalars import JSON
 
-from educa.graphql.arguments import MAX_LIMIT, parse_ids, parse_optional_id, window
+from educa.graphql.arguments import (
+    MAX_LIMIT,
+    parse_cursor,
+    parse_ids,
+    parse_optional_id,
+    window,
+)
 from educa.graphql.context import Info
 from educa.graphql.live import replay_then_live
 from educa.graphql.permissions import signed_in
@@ -118,7 +124,7 @@ class Subscription:
             socket=info.context.request,
             groups=(user_group(user.pk),),
             kind="notification",
-            after=parse_optional_id(after, "after"),
+            after=parse_cursor(after),
             backlog=_backlog(user.pk),
         ):
             yield NotificationType.of(frame)
