@@ -8,6 +8,7 @@ already replayed, so each item arrives once and in order (the chat socket's
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import Any
 
@@ -21,6 +22,8 @@ from educa.realtime.consumers import (
     CLOSE_NOT_MEMBER,
 )
 from educa.realtime.fanout import Event
+
+logger = logging.getLogger(__name__)
 
 Frame = dict[str, Any]
 
@@ -65,7 +68,14 @@ async def replay_then_live(
     """
     feed = Feed(socket)
     groups = list(groups)
-    await fanout.subscribe(feed, groups)
+    try:
+        await fanout.subscribe(feed, groups)
+    except Exception:
+        # Redis unreachable: as every socket, close so the client comes
+        # back later with its cursor.
+        logger.warning("live feed unreachable at subscribe", exc_info=True)
+        await socket.close(code=CLOSE_LAYER_DOWN)
+        return
     try:
         sent = 0
         while after is not None:

@@ -15,6 +15,7 @@ GraphiQL is served on GET from a browser only with DEBUG on.
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from cross_web import HTTPException
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
@@ -26,7 +27,7 @@ from strawberry.django.views import AsyncGraphQLView
 from educa.accounts.authentication import JWTAuthentication
 from educa.accounts.models import User
 from educa.graphql.context import Context
-from educa.graphql.errors import FORBIDDEN, UNAUTHENTICATED
+from educa.graphql.errors import BAD_USER_INPUT, FORBIDDEN, UNAUTHENTICATED
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -100,7 +101,12 @@ class GraphQLView(AsyncGraphQLView):
             request.user = await authenticate(request)
         except Refused as refused:
             return refusal(refused.status, refused.code, refused.message)
-        return await super().dispatch(request, *args, **kwargs)
+        try:
+            return await self.run(request=request)
+        except HTTPException as error:
+            # A body that is no GraphQL request (not JSON, no query, a
+            # mutation over GET): JSON like every other answer, not text.
+            return refusal(error.status_code, BAD_USER_INPUT, error.reason)
 
     async def get_context(self, request: HttpRequest, response: Any) -> Context:
         return Context(user=request.user, request=request, response=response)

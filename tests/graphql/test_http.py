@@ -303,3 +303,24 @@ def test_course_outline_is_public(graphql):
     result = graphql("query($id: ID!) { course(id: $id) { title } }", {"id": course.pk})
 
     assert result["data"] == {"course": {"title": course.title}}
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json", json.dumps({"variables": {}}), json.dumps([1, 2])],
+    ids=["not-json", "no-query", "a-list"],
+)
+def test_bodies_that_are_no_graphql_request_get_a_json_400(db, body):
+    response = Client().post("/graphql/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_mutation_over_get_is_refused(db):
+    response = Client().get(
+        "/graphql/", {"query": "mutation { unenroll(courseId: 1) { enrolled } }"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
