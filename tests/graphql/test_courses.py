@@ -4,7 +4,7 @@ refused, and constant SQL counts at 1 and 50 items."""
 import pytest
 
 from educa.courses.models import Course, Enrollment
-from educa.courses.services import reorder_modules
+from educa.courses.services import reorder_modules, update_course
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -236,8 +236,9 @@ def test_catalog_query_count_is_constant(
 ):
     _courses(count, students=StudentFactory.create_batch(2))
 
-    # COUNT, the courses (subject, owner and counts joined), their modules.
-    with django_assert_num_queries(3):
+    # The catalog generation (the cache is empty), COUNT, the courses
+    # (subject, owner and counts joined), their modules.
+    with django_assert_num_queries(4):
         result = graphql(CATALOG, {"limit": 50})
 
     assert len(result["data"]["courses"]["results"]) == count
@@ -260,7 +261,8 @@ def test_course_query_count_is_constant(graphql, django_assert_num_queries, coun
     course = CourseFactory()
     ModuleFactory.create_batch(count, course=course)
 
-    with django_assert_num_queries(2):  # the course with its counts, its modules
+    # The catalog generation, the course with its counts, its modules.
+    with django_assert_num_queries(3):
         result = graphql(COURSE, {"id": str(course.pk)})
 
     assert len(result["data"]["course"]["modules"]) == count
@@ -327,3 +329,34 @@ def test_enroll_refused_to_anonymous_the_owner_and_for_unknown_courses(
     assert codes(owner) == ["FORBIDDEN"]
     assert codes(missing) == ["NOT_FOUND"]
     assert not Enrollment.objects.exists()
+
+
+def test_anonymous_catalog_is_answered_from_the_cache_until_it_changes(
+    graphql, django_assert_num_queries, django_capture_on_commit_callbacks, course
+):
+    title = course.title
+    graphql(CATALOG)
+
+    with django_assert_num_queries(0):
+        cached = graphql(CATALOG)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_course(course=course, by=course.owner, title="Renamed")
+    changed = graphql(CATALOG)
+
+    assert cached["data"]["courses"]["results"][0]["title"] == title
+    assert changed["data"]["courses"]["results"][0]["title"] == "Renamed"
+
+
+def test_signed_in_and_non_catalog_queries_are_not_cached(
+    graphql, django_assert_max_num_queries, course, student
+):
+    graphql(CATALOG, as_user=student)
+    graphql("{ subjects { title } }")
+
+    with django_assert_max_num_queries(10) as signed_in:
+        graphql(CATALOG, as_user=student)
+    with django_assert_max_num_queries(10) as subjects:
+        graphql("{ subjects { title } }")
+
+    assert len(signed_in.captured_queries) >= 3
+    assert len(subjects.captured_queries) >= 1
