@@ -132,12 +132,13 @@ def test_introspection_only_with_debug(graphql, settings):
     assert refused["data"] is None
 
 
-def test_too_deep_a_query_is_refused(graphql, settings):
+def test_too_deep_a_query_is_refused(graphql, settings, student):
+    query = "{ courses { results { subject { title } } } }"
     settings.GRAPHQL_MAX_DEPTH = 3
-    allowed = graphql("{ courses { results { subject { title } } } }")
+    allowed = graphql(query, as_user=student)
     settings.GRAPHQL_MAX_DEPTH = 2
 
-    result = graphql("{ courses { results { subject { title } } } }")
+    result = graphql(query, as_user=student)
 
     assert "errors" not in allowed
     assert codes(result) == ["BAD_USER_INPUT"]
