@@ -273,9 +273,13 @@ async def fanout_rounds(
     receivers: int, senders: int, messages: int, window: int, rounds: int
 ) -> None:
     course_id, tokens = await asyncio.to_thread(ws_fanout.prepare_database, receivers)
-    from educa.chat.models import Room
+    from educa.chat.services import open_course_room
+    from educa.courses.models import Course
 
-    room_id = (await asyncio.to_thread(Room.objects.get, course_id=course_id)).pk
+    def room_of_course() -> int:
+        return open_course_room(course=Course.objects.get(pk=course_id)).pk
+
+    room_id = await asyncio.to_thread(room_of_course)
     port = free_port()
     print(
         f"\nfan-out: R={receivers} receivers, S={senders} senders x M={messages} "

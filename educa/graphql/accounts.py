@@ -61,11 +61,6 @@ def _tokens(serializer_class, data: dict, request: HttpRequest | None) -> Tokens
     return Tokens(**serializer.validated_data)
 
 
-def _http_request(info: Info) -> HttpRequest | None:
-    request = info.context.request
-    return request if isinstance(request, HttpRequest) else None
-
-
 @strawberry.type
 class Query:
     @strawberry_django.field(description="The signed-in user.")
@@ -83,7 +78,7 @@ class Mutation:
         return _tokens(
             TokenObtainPairSerializer,
             {"username": username, "password": password},
-            _http_request(info),
+            info.context.http_request,
         )
 
     @strawberry_django.mutation(

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
@@ -23,6 +24,11 @@ class Context:
     connection_params: dict[str, Any] | None = None
     # Per-request batch loaders, made on first use (dataloaders.py).
     loaders: dict[str, DataLoader] = field(default_factory=dict)
+
+    @property
+    def http_request(self) -> HttpRequest | None:
+        """The Django request over HTTP; None on the socket."""
+        return self.request if isinstance(self.request, HttpRequest) else None
 
 
 Info = StrawberryInfo[Context, None]

@@ -10,11 +10,11 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from educa.graphql import accounts, chat, courses, notifications
+from educa.graphql import accounts, authoring, chat, courses, notifications
 from educa.graphql.errors import ErrorCodes
 from educa.graphql.limits import Limits
 
-DOMAINS = [accounts, courses, chat, notifications]
+DOMAINS = [accounts, courses, authoring, chat, notifications]
 
 
 def _merged(name: str) -> type | None:

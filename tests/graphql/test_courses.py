@@ -278,12 +278,17 @@ def test_contents_query_count_is_constant(
         for kind in ("text", "video", "image", "file"):
             add_content(module, kind)
 
-    # The user, the enrollment, the course, modules, contents, four item kinds.
-    with django_assert_num_queries(9):
+    # The user, the enrollment, the catalog generation (the cache is empty),
+    # the course, modules, contents, four item kinds.
+    with django_assert_num_queries(10):
         result = graphql(CONTENTS, {"id": str(course.pk)}, as_user=student)
+    # Then from the cache: who may see them is still asked.
+    with django_assert_num_queries(2):  # the user, the enrollment
+        again = graphql(CONTENTS, {"id": str(course.pk)}, as_user=student)
 
     modules = result["data"]["courseContents"]
     assert [len(module["contents"]) for module in modules] == [4] * count
+    assert again == result
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -360,3 +365,13 @@ def test_signed_in_and_non_catalog_queries_are_not_cached(
 
     assert len(signed_in.captured_queries) >= 3
     assert len(subjects.captured_queries) >= 1
+
+
+def test_cached_contents_are_still_refused_to_strangers(graphql, course, student):
+    ModuleFactory(course=course)
+    graphql(CONTENTS, {"id": str(course.pk)}, as_user=course.owner)
+
+    result = graphql(CONTENTS, {"id": str(course.pk)}, as_user=student)
+
+    assert codes(result) == ["FORBIDDEN"]
+    assert result["data"] is None
