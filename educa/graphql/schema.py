@@ -6,6 +6,7 @@ operations, and its name in DOMAINS.
 
 from graphql import GraphQLError
 from strawberry import Schema
+from strawberry.extensions import ValidationCache
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
@@ -14,6 +15,8 @@ from educa.graphql import accounts, authoring, chat, courses, notifications
 from educa.graphql.errors import ErrorCodes
 from educa.graphql.limits import Limits
 
+# Distinct documents whose validation each worker keeps.
+DOCUMENTS_KEPT = 256
 DOMAINS = [accounts, courses, authoring, chat, notifications]
 
 
@@ -37,5 +40,14 @@ schema = EducaSchema(
     mutation=_merged("Mutation"),
     subscription=_merged("Subscription"),
     types=[kind for domain in DOMAINS for kind in getattr(domain, "EXTRA_TYPES", [])],
-    extensions=[Limits, ErrorCodes, DjangoOptimizerExtension],
+    # Validations are kept (a bounded LRU keyed by the document and the
+    # rules): validating was half of a contents request's time. (Strawberry's
+    # ParserCache would raise syntax errors past the error codes.)
+    # ErrorCodes first: it sees every result last, whatever failed.
+    extensions=[
+        ErrorCodes,
+        Limits,
+        lambda: ValidationCache(maxsize=DOCUMENTS_KEPT),
+        DjangoOptimizerExtension,
+    ],
 )
