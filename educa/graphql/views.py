@@ -9,14 +9,11 @@ Who is asking:
   check (as DRF does for session clients), else 403 `FORBIDDEN`.
 - Neither: anonymous (the public catalog, tokenAuth, register).
 
-GraphiQL is served on GET from a browser only with DEBUG on. Anonymous
-catalog queries (only `courses` and `course`) are answered from the shared
-cache while the catalog has not changed, as the REST catalog is.
+GraphiQL is served on GET from a browser only with DEBUG on. Catalog and
+contents queries are answered from the shared cache while the catalog has
+not changed, as REST's are (answers.py).
 """
 
-import hashlib
-import json
-from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -25,20 +22,14 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from graphql import (
-    FieldNode,
-    GraphQLError,
-    OperationDefinitionNode,
-    OperationType,
-    parse,
-)
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from strawberry.django.views import AsyncGraphQLView
 
 from educa.accounts.authentication import JWTAuthentication
 from educa.accounts.models import User
-from educa.courses.caching import cached_copy, keep_copy
+from educa.courses.caching import keep_copy
+from educa.graphql.answers import answer_key, kept_answer
 from educa.graphql.context import Context
 from educa.graphql.errors import BAD_USER_INPUT, FORBIDDEN, UNAUTHENTICATED
 
@@ -96,55 +87,6 @@ def refusal(status: int, code: str, message: str) -> JsonResponse:
     )
 
 
-# Root fields whose answer is the same for every anonymous visitor, and
-# changes only with the catalog (the REST API caches the same list).
-CATALOG_FIELDS = frozenset({"courses", "course", "__typename"})
-# Far below GRAPHQL_MAX_TOKENS: catalog queries are short.
-CATALOG_QUERY_TOKENS = 500
-
-
-@lru_cache(maxsize=256)
-def is_catalog_query(query: str) -> bool:
-    """Whether `query` is one query operation asking only CATALOG_FIELDS."""
-    try:
-        document = parse(query, max_tokens=CATALOG_QUERY_TOKENS)
-    except GraphQLError:
-        return False
-    operations = [
-        node
-        for node in document.definitions
-        if isinstance(node, OperationDefinitionNode)
-    ]
-    return (
-        len(operations) == 1
-        and operations[0].operation is OperationType.QUERY
-        and all(
-            isinstance(node, FieldNode) and node.name.value in CATALOG_FIELDS
-            for node in operations[0].selection_set.selections
-        )
-    )
-
-
-def catalog_key(request: HttpRequest) -> str | None:
-    """The cache key of an anonymous JSON POST of a catalog query (its exact
-    bytes), or None for any other request."""
-    if (
-        request.method != "POST"
-        or request.user.is_authenticated
-        or request.content_type != "application/json"
-    ):
-        return None
-    try:
-        payload = json.loads(request.body)
-    except ValueError:
-        return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return None
-    if not is_catalog_query(payload["query"]):
-        return None
-    return f"graphql:catalog:{hashlib.sha256(request.body).hexdigest()}"
-
-
 class GraphQLView(AsyncGraphQLView):
     def __init__(self, **kwargs: Any) -> None:
         # Made per request, so DEBUG is read as it is now. Uploads (image and
@@ -163,10 +105,14 @@ class GraphQLView(AsyncGraphQLView):
             request.user = await authenticate(request)
         except Refused as refused:
             return refusal(refused.status, refused.code, refused.message)
-        key = catalog_key(request)
-        if key is None:
+        found = answer_key(request)
+        if found is None:
             return await self.answer(request)
-        generation, body = await sync_to_async(cached_copy)(key)
+        key, course_id = found
+        kept = await sync_to_async(kept_answer)(request, key, course_id)
+        if kept is None:
+            return await self.answer(request)
+        generation, body = kept
         if body is not None:
             return HttpResponse(body, content_type="application/json")
         response = await self.answer(request)

@@ -4,7 +4,7 @@ refused, and constant SQL counts at 1 and 50 items."""
 import pytest
 
 from educa.courses.models import Course, Enrollment
-from educa.courses.services import reorder_modules, update_course
+from educa.courses.services import reorder_modules, unenroll, update_course
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -279,8 +279,9 @@ def test_contents_query_count_is_constant(
             add_content(module, kind)
 
     # The user, the enrollment, the catalog generation (the cache is empty),
-    # the course, modules, contents, four item kinds.
-    with django_assert_num_queries(10):
+    # the enrollment again (the resolver's own check: the answer was not
+    # kept yet), the course, modules, contents, four item kinds.
+    with django_assert_num_queries(11):
         result = graphql(CONTENTS, {"id": str(course.pk)}, as_user=student)
     # Then from the cache: who may see them is still asked.
     with django_assert_num_queries(2):  # the user, the enrollment
@@ -375,3 +376,20 @@ def test_cached_contents_are_still_refused_to_strangers(graphql, course, student
 
     assert codes(result) == ["FORBIDDEN"]
     assert result["data"] is None
+
+
+def test_contents_answers_are_kept_per_course_and_refused_when_access_goes(
+    graphql, django_assert_num_queries, django_capture_on_commit_callbacks, course
+):
+    student = EnrollmentFactory(course=course).student
+    ModuleFactory(course=course, title="Kept")
+    graphql(CONTENTS, {"id": str(course.pk)}, as_user=student)
+
+    with django_assert_num_queries(2):  # the user, the enrollment
+        kept = graphql(CONTENTS, {"id": str(course.pk)}, as_user=student)
+    with django_capture_on_commit_callbacks(execute=True):
+        unenroll(student=student, course=course)
+    after_leaving = graphql(CONTENTS, {"id": str(course.pk)}, as_user=student)
+
+    assert kept["data"]["courseContents"][0]["title"] == "Kept"
+    assert codes(after_leaving) == ["FORBIDDEN"]
