@@ -26,6 +26,7 @@ from educa.realtime.fanout import Event
 logger = logging.getLogger(__name__)
 
 Frame = dict[str, Any]
+PING = '{"type":"ping"}'
 
 
 class Feed:
@@ -48,7 +49,10 @@ class Feed:
         await self.socket.close(code=CLOSE_LAYER_DOWN)
 
     async def heartbeat(self) -> None:
-        """The client's own pings keep the socket alive (graphql-transport-ws)."""
+        """Every WS_HEARTBEAT_SECONDS (the worker's one timer): a protocol
+        `ping`, which clients answer with `pong`, so proxies see traffic and
+        clients can tell a dead link."""
+        await self.socket.send(text_data=PING)
 
 
 async def replay_then_live(

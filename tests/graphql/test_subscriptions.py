@@ -325,3 +325,14 @@ async def test_subscribing_before_connection_init_closes_4401(student):
 
     closed = await client.receive_output(timeout=3)
     assert closed["code"] == 4401
+
+
+async def test_a_subscribed_socket_is_pinged_every_heartbeat(student, settings):
+    settings.WS_HEARTBEAT_SECONDS = 0.2
+    client = await open_socket(student)
+    await subscribe(client, NOTIFICATIONS, {})
+
+    assert await client.receive_json_from(timeout=3) == {"type": "ping"}
+    await client.send_json_to({"type": "pong"})
+    assert await client.receive_json_from(timeout=3) == {"type": "ping"}
+    await client.disconnect()
