@@ -8,6 +8,8 @@ body.
 - A query asking only `courseContents` of one course: the same for everyone
   allowed to see them, so who may see them is asked on every request first;
   file URLs are absolute, so the scheme and host are part of the key.
+  A content type with fields that differ per user (a quiz's attempts) must
+  key these answers by user, or leave them out, when it joins the schema.
 """
 
 import hashlib
