@@ -61,7 +61,8 @@ def _roots(query: str) -> tuple[FieldNode, ...] | None:
 
 def _course_id(field: FieldNode, variables: object) -> int | None:
     argument = next(
-        (each for each in field.arguments if each.name.value == "courseId"), None
+        (each for each in field.arguments or () if each.name.value == "courseId"),
+        None,
     )
     if argument is None:
         return None

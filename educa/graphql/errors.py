@@ -67,7 +67,11 @@ def rate_limited(message: str, retry_after: int | None = None) -> GraphQLError:
 def _from_domain(original: BaseException) -> GraphQLError | None:
     """The coded error a domain exception stands for, or None for a bug."""
     if isinstance(original, GraphQLError):
-        return original if original.extensions.get("code") in CODES else None
+        # Ours carry a code; graphql-core's own (a variable missing or of
+        # the wrong type) are about the request.
+        if (original.extensions or {}).get("code") in CODES:
+            return original
+        return bad_input(original.message)
     if isinstance(original, PermissionDenied):
         return forbidden(str(original) or "You may not do that.")
     if isinstance(original, ObjectDoesNotExist):

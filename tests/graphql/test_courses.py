@@ -393,3 +393,19 @@ def test_contents_answers_are_kept_per_course_and_refused_when_access_goes(
 
     assert kept["data"]["courseContents"][0]["title"] == "Kept"
     assert codes(after_leaving) == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ courseContents { id } }",
+        '{ courseContents(courseId: "1", extra: 1) { id } }',
+        "query($id: ID!) { courseContents(courseId: $id) { id } }",
+        '{ courseContents(courseId: ["1"]) { id } }',
+    ],
+)
+def test_malformed_contents_queries_are_bad_input_not_errors(graphql, student, query):
+    result = graphql(query, as_user=student)
+
+    assert result["status"] == 200
+    assert codes(result) == ["BAD_USER_INPUT"]
