@@ -234,12 +234,19 @@ def _ms(text: str) -> float:
 
 
 def wrk(
-    url: str, seconds: int, header: str | None, connections: int = CONNECTIONS
+    url: str,
+    seconds: int,
+    header: str | None,
+    connections: int = CONNECTIONS,
+    script: str | None = None,
 ) -> dict:
+    """One wrk run; `script` is a Lua file setting the request (e.g. a POST)."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += ["--timeout", "60s"]
     if header:
         command += ["-H", f"Authorization: {header}"]
+    if script:
+        command += ["-s", script]
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True
     ).stdout

@@ -25,6 +25,9 @@ from django.urls import get_resolver  # noqa: E402
 
 from educa.accounts.websocket_auth import websocket_auth  # noqa: E402
 from educa.chat.routing import websocket_urlpatterns as chat_routes  # noqa: E402
+from educa.graphql.routing import (  # noqa: E402
+    websocket_urlpatterns as graphql_routes,
+)
 from educa.ops.concurrency import ConcurrencyLimit  # noqa: E402
 from educa.ops.logs import redact_tokens_in_server_logs  # noqa: E402
 from educa.ops.sockets import unknown_path  # noqa: E402
@@ -34,7 +37,7 @@ application = ProtocolTypeRouter(
     {
         "http": ConcurrencyLimit(django_asgi_app, settings.HTTP_MAX_CONCURRENCY),
         "websocket": AllowedHostsOriginValidator(
-            websocket_auth(URLRouter([*chat_routes, unknown_path]))
+            websocket_auth(URLRouter([*chat_routes, *graphql_routes, unknown_path]))
         ),
     }
 )

@@ -309,6 +309,15 @@ CHAT_ATTACHMENT_MAX_SIZE = env.int("CHAT_ATTACHMENT_MB", default=10) * 2**20
 # How long after sending an author may still edit or delete a message.
 CHAT_EDIT_WINDOW_MINUTES = env.int("CHAT_EDIT_WINDOW_MINUTES", default=15)
 
+# GraphQL (educa/graphql). See the README's "GraphQL API". Introspection and
+# GraphiQL follow DEBUG; these limits hold either way.
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=15)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET = env.int(
+    "GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET", default=10
+)
+
 # --- Production topology (deploy/): proxy trust, CORS, log format ---
 # Behind nginx the client's scheme arrives in X-Forwarded-Proto; believe it
 # only when told the proxy in front is ours (it overwrites what clients send).

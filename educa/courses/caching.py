@@ -18,7 +18,7 @@ needs no query (an anonymous one then needs no database at all).
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -122,15 +122,30 @@ def cached(
 ) -> T:
     """The value cached under `key` in the current generation, else `build()`
     (stored when `keep` says so). One round trip to the cache for both."""
+    generation, value = cached_copy(key)
+    if value is not None:
+        return value
+    value = build()
+    if keep(value):
+        keep_copy(key, generation, value)
+    return value
+
+
+def cached_copy(key: str) -> tuple[int, Any | None]:
+    """The current generation and the value cached under `key` in it (None
+    when there is none): `cached` in two steps, for callers that build the
+    value elsewhere (e.g. on an event loop). One round trip to the cache."""
     found = cache.get_many([_GENERATION_KEY, key])
     generation = _generation(found.get(_GENERATION_KEY))
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
-        return entry[1]
-    value = build()
-    if keep(value):
-        cache.set(key, (generation, value), CACHE_SECONDS)
-    return value
+        return generation, entry[1]
+    return generation, None
+
+
+def keep_copy(key: str, generation: int, value: Any) -> None:
+    """Cache `value`, built in `generation` (from `cached_copy`), under `key`."""
+    cache.set(key, (generation, value), CACHE_SECONDS)
 
 
 def catalog_page(

@@ -153,11 +153,18 @@ def catalog_courses_with_outline(
     ).prefetch_related(Prefetch("modules", queryset=Module.objects.order_by("order")))
 
 
+def visible_courses_with_counts(viewer: User | AnonymousUser) -> QuerySet[Course]:
+    """The courses `viewer` may see (`can_view_course`: drafts only for their
+    instructor, an unpublished course also for its students), with the
+    catalog's counts."""
+    return _with_counts(visible_courses(viewer))
+
+
 def visible_course(viewer: User | AnonymousUser, **lookup: object) -> Course | None:
     """The course matching `lookup` with the catalog's counts and its modules,
     when `viewer` may see it (`can_view_course`); else None."""
     return (
-        _with_counts(visible_courses(viewer))
+        visible_courses_with_counts(viewer)
         .prefetch_related(
             Prefetch("modules", queryset=Module.objects.order_by("order"))
         )
