@@ -54,7 +54,7 @@ def test_only_instructors_create_courses(graphql, student, who, code):
     assert not Course.objects.exists()
 
 
-@pytest.mark.parametrize("slug", ["mine", "not a slug", ""])
+@pytest.mark.parametrize("slug", ["mine", "not a slug"])
 def test_bad_slugs_are_bad_input_naming_the_field(graphql, instructor, slug):
     subject = SubjectFactory()
 
@@ -65,6 +65,21 @@ def test_bad_slugs_are_bad_input_naming_the_field(graphql, instructor, slug):
     assert codes(result) == ["BAD_USER_INPUT"]
     assert "slug" in result["errors"][0]["extensions"]["fields"]
     assert not Course.objects.exists()
+
+
+def test_an_empty_slug_is_made_from_the_title_as_on_every_transport(
+    graphql, instructor
+):
+    subject = SubjectFactory()
+
+    result = graphql(
+        CREATE_COURSE, {"subject": subject.pk, "slug": ""}, as_user=instructor
+    )
+
+    assert "errors" not in result
+    course = Course.objects.get()
+    assert course.slug
+    assert course.status == Course.Status.DRAFT
 
 
 def test_unknown_subject_is_bad_input(graphql, instructor):
