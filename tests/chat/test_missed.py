@@ -152,6 +152,7 @@ def test_the_unsubscribe_link_works_without_signing_in(
         signing.dumps(1, salt="another.purpose"),
         signing.dumps(10**9, salt=UNSUBSCRIBE),
     ],
+    ids=["garbage", "another-purpose", "unknown-user"],
 )
 def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(
     pair, client, token
