@@ -11,13 +11,20 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from educa.graphql import accounts, authoring, chat, courses, notifications
+from educa.graphql import (
+    accounts,
+    authoring,
+    chat,
+    courses,
+    learning,
+    notifications,
+)
 from educa.graphql.errors import ErrorCodes
 from educa.graphql.limits import Limits
 
 # Distinct documents whose validation each worker keeps.
 DOCUMENTS_KEPT = 256
-DOMAINS = [accounts, courses, authoring, chat, notifications]
+DOMAINS = [accounts, courses, authoring, learning, chat, notifications]
 
 
 def _merged(name: str) -> type | None:
