@@ -4,7 +4,7 @@ module, content and enrollment service moves, keyed by the request's exact
 body.
 
 - An anonymous query asking only `courses` and `course`: the same for every
-  visitor.
+  visitor (per scheme and host: cover URLs are absolute).
 - A query asking only `courseContents` of one course: the same for everyone
   allowed to see them, so who may see them is asked on every request first;
   file URLs are absolute, so the scheme and host are part of the key.
@@ -118,12 +118,13 @@ def answer_key(request: HttpRequest) -> tuple[str, int | None] | None:
         return None
     digest = hashlib.sha256(request.body).hexdigest()
     names = {field.name.value for field in roots}
+    # Cover and file URLs are absolute: per scheme and host.
+    place = f"{request.scheme}:{request.get_host()}"
     if names <= CATALOG_FIELDS and not request.user.is_authenticated:
-        return f"graphql:catalog:{digest}", None
+        return f"graphql:catalog:{place}:{digest}", None
     if len(roots) == 1 and names == {CONTENTS_FIELD} and request.user.is_authenticated:
         course_id = _course_id(roots[0], payload.get("variables"))
         if course_id is not None:
-            place = f"{request.scheme}:{request.get_host()}"
             return f"graphql:contents:{course_id}:{place}:{digest}", course_id
     return None
 
