@@ -10,6 +10,7 @@ from strawberry.file_uploads import Upload
 from educa.courses.models import CONTENT_KINDS, Content, Course, Module, Subject
 from educa.courses.permissions import visible_courses
 from educa.courses.selectors import (
+    content_with_item,
     course_outline,
     module_contents,
     visible_courses_with_counts,
@@ -250,8 +251,9 @@ class Mutation:
         fields = _given(
             title=input.title, text=input.text, url=input.url, file=input.file
         )
-        content = update_content(content=content, by=user, **fields)
-        return content_of(content, info.context.http_request)
+        update_content(content=content, by=user, **fields)
+        # Read again as the contents list reads it (a quiz with its size).
+        return content_of(content_with_item(content.pk), info.context.http_request)
 
     @strawberry_django.mutation
     def delete_content(self, info: Info, id: strawberry.ID) -> Deleted:

@@ -659,3 +659,27 @@ def _results(result: dict) -> list[dict]:
     data = result.get("data") or {}
     submitted = data.get("submitQuizAttempt") or {}
     return submitted.get("results", [])
+
+
+def test_the_instructor_renames_a_quiz_and_gets_it_back_with_its_settings(
+    graphql, course, module
+):
+    content = quiz_in(module, pass_percent=70)
+
+    result = graphql(
+        """
+        mutation($id: ID!) {
+          updateContent(id: $id, input: {title: "Week 2"}) {
+            __typename title ... on QuizContent { quiz { passPercent questionsCount } }
+          }
+        }
+        """,
+        {"id": str(content.pk)},
+        as_user=course.owner,
+    )
+
+    assert result["data"]["updateContent"] == {
+        "__typename": "QuizContent",
+        "title": "Week 2",
+        "quiz": {"passPercent": 70, "questionsCount": 4},
+    }
