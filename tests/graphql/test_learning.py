@@ -4,6 +4,7 @@ and messages; who is refused, bad input storing nothing, no right answer
 before release, constant SQL counts."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -28,6 +29,7 @@ from tests.graphql.conftest import codes
 from tests.learning.quizzes import (
     ACCEPTED,
     NUMBER,
+    every_kind,
     quiz_in,
     quiz_of,
     right_answers,
@@ -607,10 +609,26 @@ def _one_question() -> dict:
 # No right answer before release -----------------------------------------------
 
 
-def test_no_graphql_answer_during_an_attempt_holds_a_right_answer(
-    graphql, course, module
-):
-    quiz = quiz_of(quiz_in(module, max_attempts=3, review="after_last_attempt"))
+def _flipped() -> list[dict]:
+    """every_kind() with other choices right (texts and order unchanged)."""
+    questions = every_kind()
+    for choice in [*questions[0]["choices"][:2], *questions[1]["choices"]]:
+        choice["correct"] = not choice["correct"]
+    return questions
+
+
+def _walk(graphql, questions: list[dict]) -> list[tuple[str, dict]]:
+    """Every answer a student gets taking a quiz whose answers are released
+    only after the last attempt: contents before, during and after, starting,
+    resuming, submitting (no choice picked: the score says nothing of which
+    is right), submitting again, progress."""
+    course = CourseFactory(title="Course")
+    module = ModuleFactory(course=course, title="Module", description="d")
+    quiz = quiz_of(
+        quiz_in(
+            module, questions=questions, max_attempts=3, review="after_last_attempt"
+        )
+    )
     student = EnrollmentFactory(course=course).student
     seen: list[tuple[str, dict]] = []
 
@@ -623,22 +641,20 @@ def test_no_graphql_answer_during_an_attempt_holds_a_right_answer(
     opened = keep("start", START, {"id": str(quiz.pk)})["data"]["startQuizAttempt"]
     keep("resume", START, {"id": str(quiz.pk)})
     keep("contents during", CONTENTS, {"id": str(course.pk)})
-    single, _, short, numeric = opened["questions"]
-    keep(
-        "submit",
-        SUBMIT,
-        {
-            "id": opened["id"],
-            "answers": [
-                {"question": single["id"], "choices": [single["choices"][0]["id"]]},
-                {"question": short["id"], "text": "guess"},
-                {"question": numeric["id"], "number": 1},
-            ],
-        },
-    )
+    _, _, short, numeric = opened["questions"]
+    answers = [
+        {"question": short["id"], "text": "guess"},
+        {"question": numeric["id"], "number": 1},
+    ]
+    keep("submit", SUBMIT, {"id": opened["id"], "answers": answers})
     keep("second submit", SUBMIT, {"id": opened["id"], "answers": []})
     keep("contents after", CONTENTS, {"id": str(course.pk)})
     keep("progress", PROGRESS, {"id": str(course.pk)})
+    return seen
+
+
+def test_no_graphql_answer_during_an_attempt_holds_a_right_answer(graphql):
+    seen = _walk(graphql, every_kind())
 
     for label, result in seen:
         body = json.dumps(result)
@@ -653,6 +669,19 @@ def test_no_graphql_answer_during_an_attempt_holds_a_right_answer(
     submitted = seen[4][1]["data"]["submitQuizAttempt"]
     assert submitted["answersReleased"] is False
     assert len(seen) == 8
+
+
+def test_nothing_sent_depends_on_which_choice_is_right(graphql):
+    first = _walk(graphql, every_kind())
+    second = _walk(graphql, _flipped())
+
+    for (label, result), (_, other) in zip(first, second, strict=True):
+        assert _blank(result) == _blank(other), label
+
+
+def _blank(result: dict) -> str:
+    """The answer with every number (ids, dates, scores) made 0."""
+    return re.sub(r"\d+", "0", json.dumps(result, sort_keys=True))
 
 
 def _results(result: dict) -> list[dict]:
