@@ -18,13 +18,14 @@ from educa.graphql import (
     courses,
     learning,
     notifications,
+    quizzes,
 )
 from educa.graphql.errors import ErrorCodes
 from educa.graphql.limits import Limits
 
 # Distinct documents whose validation each worker keeps.
 DOCUMENTS_KEPT = 256
-DOMAINS = [accounts, courses, authoring, learning, chat, notifications]
+DOMAINS = [accounts, courses, authoring, learning, quizzes, chat, notifications]
 
 
 def _merged(name: str) -> type | None:
