@@ -1,5 +1,6 @@
-"""Learning outcomes over GraphQL: progress, contents done, quiz attempts,
-and quizzes among a course's contents.
+"""Learning outcomes over GraphQL: progress, contents done, and quizzes
+among a course's contents (taking them: attempts.py; writing them:
+quizzes.py).
 
 Every resolver calls what REST calls (educa/api/quizzes.py): the learning
 services refuse whoever may not make the change, with the messages REST
@@ -17,35 +18,19 @@ import strawberry
 import strawberry_django
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest
-from django.utils import timezone
 from strawberry.dataloader import DataLoader
-from strawberry.scalars import JSON
 
 from educa.accounts.models import User
 from educa.courses.models import Content, Course, Quiz
 from educa.graphql.arguments import parse_id
 from educa.graphql.context import Info
 from educa.graphql.courses import CONTENT_TYPES, ContentType, get_or_not_found
-from educa.graphql.errors import bad_input, forbidden, not_found
+from educa.graphql.errors import forbidden
 from educa.graphql.permissions import signed_in
-from educa.learning.grading import for_student
-from educa.learning.models import Certificate, QuizAttempt
-from educa.learning.permissions import can_record_progress, can_view_attempt
-from educa.learning.selectors import (
-    QuizStanding,
-    attempt_review,
-    attempt_with_quiz,
-    course_progress,
-    quiz_standings,
-    quiz_with_course,
-)
-from educa.learning.services import (
-    AttemptClosed,
-    complete_content,
-    start_attempt,
-    submit_attempt,
-    uncomplete_content,
-)
+from educa.learning.models import Certificate
+from educa.learning.permissions import can_record_progress
+from educa.learning.selectors import QuizStanding, course_progress, quiz_standings
+from educa.learning.services import complete_content, uncomplete_content
 
 ONLY_ENROLLED = "Only enrolled students have progress."
 # The fields of a quiz that differ per viewer: an answer asking any of them
@@ -213,163 +198,6 @@ def _quiz_fields(quiz: Quiz, _: HttpRequest | None) -> dict[str, Any]:
 CONTENT_TYPES["quiz"] = (QuizContent, _quiz_fields)
 
 
-# Attempts ------------------------------------------------------------------
-
-
-@strawberry.type
-class ChoiceShown:
-    id: strawberry.ID
-    text: str
-
-
-@strawberry.type
-class QuestionShown:
-    """A question as the student sees it: never what is right."""
-
-    id: strawberry.ID
-    kind: str = strawberry.field(description="single, multiple, short or numeric.")
-    text: str
-    points: int
-    choices: list[ChoiceShown]
-
-    @classmethod
-    def of(cls, question: dict[str, Any]) -> "QuestionShown":
-        shown = for_student(question)
-        return cls(
-            id=strawberry.ID(str(shown["id"])),
-            kind=shown["kind"],
-            text=shown["text"],
-            points=shown["points"],
-            choices=[
-                ChoiceShown(id=strawberry.ID(str(choice["id"])), text=choice["text"])
-                for choice in shown["choices"]
-            ],
-        )
-
-
-@strawberry.type
-class OpenAttempt:
-    id: strawberry.ID
-    quiz_id: strawberry.ID
-    number: int = strawberry.field(description="1 for the first attempt.")
-    status: str
-    started_at: datetime
-    deadline: datetime | None = strawberry.field(description="null: no limit.")
-    seconds_left: int | None
-    created: bool = strawberry.field(
-        description="False: the open attempt was resumed, as it was."
-    )
-    questions: list[QuestionShown]
-
-    @classmethod
-    def of(cls, attempt: QuizAttempt, *, created: bool) -> "OpenAttempt":
-        return cls(
-            id=strawberry.ID(str(attempt.pk)),
-            quiz_id=strawberry.ID(str(attempt.quiz_id)),
-            number=attempt.number,
-            status=attempt.status,
-            started_at=attempt.started_at,
-            deadline=attempt.deadline,
-            seconds_left=attempt.seconds_left(timezone.now()),
-            created=created,
-            questions=[QuestionShown.of(question) for question in attempt.questions],
-        )
-
-
-@strawberry.type
-class QuestionResult:
-    question: QuestionShown
-    response: JSON | None = strawberry.field(description="What I answered.")
-    points: float | None = strawberry.field(description="null until released.")
-    correct: bool | None = strawberry.field(description="null until released.")
-    correct_answer: JSON | None = strawberry.field(
-        description='{"choices": [ids]}, {"answers": [...]} or {"answer", '
-        '"tolerance"}; null until the review policy releases it.'
-    )
-
-
-@strawberry.type
-class AttemptResult:
-    """A submitted attempt as REST's `attempts/{id}/submit/` gives it."""
-
-    id: strawberry.ID
-    quiz_id: strawberry.ID
-    number: int
-    status: str = strawberry.field(description="open, submitted or expired.")
-    submitted_at: datetime | None
-    score: float | None
-    max_score: int
-    percent: float | None
-    passed: bool | None
-    pass_percent: int
-    attempts_left: int | None = strawberry.field(description="null: no limit.")
-    answers_released: bool
-    results: list[QuestionResult]
-
-    @classmethod
-    def of(cls, attempt: QuizAttempt) -> "AttemptResult":
-        # The attempt just submitted was the student's open one: their last.
-        review = attempt_review(attempt, attempts_used_now=attempt.number)
-        return cls(
-            id=strawberry.ID(str(attempt.pk)),
-            quiz_id=strawberry.ID(str(attempt.quiz_id)),
-            number=attempt.number,
-            status=attempt.status,
-            submitted_at=attempt.submitted_at,
-            score=attempt.score,
-            max_score=attempt.max_score,
-            percent=attempt.percent,
-            passed=attempt.passed,
-            pass_percent=attempt.pass_percent,
-            attempts_left=review.attempts_left,
-            answers_released=review.released,
-            results=[
-                QuestionResult(
-                    question=QuestionShown.of(item.question),
-                    response=item.response,
-                    points=item.points,
-                    correct=item.correct,
-                    correct_answer=item.correct_answer,
-                )
-                for item in review.questions
-            ],
-        )
-
-
-@strawberry.input
-class AnswerInput:
-    """One answer: `choices` (single, multiple), `text` (short) or `number`
-    (numeric), as the question's kind wants."""
-
-    question: strawberry.ID
-    choices: list[strawberry.ID] | None = None
-    text: str | None = None
-    number: float | None = None
-
-
-def _answers(answers: list[AnswerInput]) -> list[dict[str, Any]]:
-    """The answers as submit_attempt takes them (it checks each against the
-    attempt's questions and says what is wrong)."""
-    given = []
-    for answer in answers:
-        shaped: dict[str, Any] = {"question": parse_id(answer.question, "question")}
-        if answer.choices is not None:
-            shaped["choices"] = [parse_id(pk, "choices") for pk in answer.choices]
-        if answer.text is not None:
-            shaped["text"] = answer.text
-        if answer.number is not None:
-            shaped["number"] = answer.number
-        given.append(shaped)
-    return given
-
-
-def _own_attempt(user: User, attempt_id: int) -> QuizAttempt:
-    attempt = attempt_with_quiz(attempt_id)
-    if attempt is None or not can_view_attempt(user, attempt):
-        raise not_found("No such attempt.")
-    return attempt
-
-
 @strawberry.type
 class Query:
     @strawberry_django.field(
@@ -412,38 +240,6 @@ class Mutation:
             completed=False,
             progress=CourseProgressType.of(user, content.module.course),
         )
-
-    @strawberry_django.mutation(
-        description="Start an attempt, or get the open one back with its time "
-        "left. The course's enrolled students only, while attempts are left."
-    )
-    def start_quiz_attempt(self, info: Info, quiz_id: strawberry.ID) -> OpenAttempt:
-        user = signed_in(info)
-        quiz = quiz_with_course(parse_id(quiz_id, "quizId"))
-        if quiz is None:
-            raise not_found("No such quiz.")
-        # start_attempt refuses whoever may not take it (can_take_quiz), under
-        # the lock it counts attempts with.
-        attempt, created = start_attempt(student=user, quiz=quiz)
-        return OpenAttempt.of(attempt, created=created)
-
-    @strawberry_django.mutation(
-        description="Grade my attempt, once; questions left out score nothing. "
-        "Refused (BAD_USER_INPUT) when submitted already or out of time: the "
-        "attempt still counts."
-    )
-    def submit_quiz_attempt(
-        self, info: Info, attempt_id: strawberry.ID, answers: list[AnswerInput]
-    ) -> AttemptResult:
-        user = signed_in(info)
-        attempt = _own_attempt(user, parse_id(attempt_id, "attemptId"))
-        try:
-            attempt = submit_attempt(
-                student=user, attempt=attempt, answers=_answers(answers)
-            )
-        except AttemptClosed as closed:
-            raise bad_input(str(closed)) from None
-        return AttemptResult.of(attempt)
 
 
 EXTRA_TYPES = [QuizContent]

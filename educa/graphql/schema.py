@@ -13,6 +13,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from educa.graphql import (
     accounts,
+    attempts,
     authoring,
     chat,
     courses,
@@ -25,7 +26,11 @@ from educa.graphql.limits import Limits
 
 # Distinct documents whose validation each worker keeps.
 DOCUMENTS_KEPT = 256
-DOMAINS = [accounts, courses, authoring, learning, quizzes, chat, notifications]
+DOMAINS = [
+    *(accounts, courses, authoring),
+    *(learning, attempts, quizzes),
+    *(chat, notifications),
+]
 
 
 def _merged(name: str) -> type | None:
