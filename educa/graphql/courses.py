@@ -137,10 +137,11 @@ class CourseType:
         return _absolute(info.context.http_request, self.cover_thumbnail)
 
 
-def _absolute(request: HttpRequest | None, image) -> str | None:
-    if not image:
+def _absolute(request: HttpRequest | None, file) -> str | None:
+    """The stored file's URL, absolute over HTTP; None when there is none."""
+    if not file:
         return None
-    url = image.url
+    url = file.url
     return request.build_absolute_uri(url) if isinstance(request, HttpRequest) else url
 
 
@@ -209,10 +210,7 @@ class FileContent(ContentType):
 
 
 def _file_url(request: HttpRequest | None, item) -> str | None:
-    if not item.file:
-        return None
-    url = item.file.url
-    return request.build_absolute_uri(url) if isinstance(request, HttpRequest) else url
+    return _absolute(request, item.file)
 
 
 ItemFields = Callable[[object, HttpRequest | None], dict]

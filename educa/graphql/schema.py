@@ -17,6 +17,7 @@ from educa.graphql import (
     authoring,
     chat,
     courses,
+    gradebook,
     learning,
     notifications,
     quizzes,
@@ -28,7 +29,7 @@ from educa.graphql.limits import Limits
 DOCUMENTS_KEPT = 256
 DOMAINS = [
     *(accounts, courses, authoring),
-    *(learning, attempts, quizzes),
+    *(learning, attempts, quizzes, gradebook),
     *(chat, notifications),
 ]
 
