@@ -24,7 +24,7 @@ from educa.chat.selectors import (
     room_title,
     rooms_for_user,
 )
-from educa.chat.services import mark_read, post_message
+from educa.chat.services import mark_read, post_message, render_body
 from educa.chat.throttling import allow_message
 from educa.graphql.arguments import (
     MAX_LIMIT,
@@ -37,7 +37,6 @@ from educa.graphql.context import Info
 from educa.graphql.errors import bad_input, forbidden, not_found, rate_limited
 from educa.graphql.live import replay_then_live
 from educa.graphql.permissions import signed_in
-from educa.markdown import render_markdown
 from educa.realtime.groups import room_group, user_group
 
 NOT_MEMBER = "Only the room's members may use it."
@@ -80,7 +79,7 @@ class MessageType:
         edited = frame.get("edited")
         html = frame.get("html")
         if html is None:
-            html = str(render_markdown(frame["message"], profile="chat"))
+            html = render_body(frame["message"])
         return cls(
             html=html,
             edited=bool(edited),

@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 
 from educa.chat.models import Message, Room
+from educa.chat.selectors import message_frame
 from educa.chat.services import post_message
+from educa.graphql.chat import MessageType
 from educa.realtime.notify import notify_user
 from tests.factories import EnrollmentFactory, InstructorFactory, StudentFactory
 from tests.graphql.conftest import codes
@@ -191,3 +193,24 @@ def test_notifications_carry_their_sentence_and_link(graphql, student):
         ("x.other", "/a/"),
     ]
     assert all(isinstance(each["text"], str) and each["text"] for each in shown)
+
+
+def test_a_frame_leaving_out_false_flags_and_plain_html_maps_the_same(
+    room, author, said
+):
+    frame = message_frame(said)
+    smaller = {
+        key: value
+        for key, value in frame.items()
+        if key not in ("html", "edited", "deleted")
+    }
+
+    full, small = MessageType.of(frame), MessageType.of(smaller)
+
+    assert (small.html, small.edited, small.edited_at, small.deleted) == (
+        full.html,
+        False,
+        None,
+        False,
+    )
+    assert small.html == "<p>Helo <strong>all</strong></p>"
