@@ -4,12 +4,13 @@ module, content and enrollment service moves, keyed by the request's exact
 body.
 
 - An anonymous query asking only `courses` and `course`: the same for every
-  visitor.
+  visitor (per scheme and host: cover URLs are absolute).
 - A query asking only `courseContents` of one course: the same for everyone
   allowed to see them, so who may see them is asked on every request first;
   file URLs are absolute, so the scheme and host are part of the key.
-  A content type with fields that differ per user (a quiz's attempts) must
-  key these answers by user, or leave them out, when it joins the schema.
+  A document asking anywhere for a field that differs per viewer (a quiz's
+  attempts used and best score: learning.PER_VIEWER_FIELDS) is never kept:
+  those fields are resolved on every request.
 """
 
 import hashlib
@@ -25,12 +26,15 @@ from graphql import (
     OperationType,
     StringValueNode,
     VariableNode,
+    Visitor,
     parse,
+    visit,
 )
 
 from educa.courses.caching import cached_copy
 from educa.courses.permissions import can_view_contents_of
 from educa.graphql.arguments import MAX_ID
+from educa.graphql.learning import PER_VIEWER_FIELDS
 
 CATALOG_FIELDS = frozenset({"courses", "course", "__typename"})
 CONTENTS_FIELD = "courseContents"
@@ -41,7 +45,8 @@ KEPT_QUERY_TOKENS = 500
 @lru_cache(maxsize=256)
 def _roots(query: str) -> tuple[FieldNode, ...] | None:
     """The root fields of a document holding one query operation (None for
-    anything else), when each is a plain field."""
+    anything else), when each is a plain field and no field asked anywhere
+    differs per viewer."""
     try:
         document = parse(query, max_tokens=KEPT_QUERY_TOKENS)
     except GraphQLError:
@@ -56,7 +61,22 @@ def _roots(query: str) -> tuple[FieldNode, ...] | None:
     roots = operations[0].selection_set.selections
     if not all(isinstance(node, FieldNode) for node in roots):
         return None
+    names = _FieldNames()
+    visit(document, names)
+    if names.seen & PER_VIEWER_FIELDS:
+        return None
     return tuple(roots)
+
+
+class _FieldNames(Visitor):
+    """Every field name a document asks for, in fragments too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        self.seen.add(node.name.value)
 
 
 def _course_id(field: FieldNode, variables: object) -> int | None:
@@ -98,12 +118,13 @@ def answer_key(request: HttpRequest) -> tuple[str, int | None] | None:
         return None
     digest = hashlib.sha256(request.body).hexdigest()
     names = {field.name.value for field in roots}
+    # Cover and file URLs are absolute: per scheme and host.
+    place = f"{request.scheme}:{request.get_host()}"
     if names <= CATALOG_FIELDS and not request.user.is_authenticated:
-        return f"graphql:catalog:{digest}", None
+        return f"graphql:catalog:{place}:{digest}", None
     if len(roots) == 1 and names == {CONTENTS_FIELD} and request.user.is_authenticated:
         course_id = _course_id(roots[0], payload.get("variables"))
         if course_id is not None:
-            place = f"{request.scheme}:{request.get_host()}"
             return f"graphql:contents:{course_id}:{place}:{digest}", course_id
     return None
 

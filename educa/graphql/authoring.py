@@ -8,7 +8,9 @@ import strawberry_django
 from strawberry.file_uploads import Upload
 
 from educa.courses.models import CONTENT_KINDS, Content, Course, Module, Subject
+from educa.courses.permissions import visible_courses
 from educa.courses.selectors import (
+    content_with_item,
     course_outline,
     module_contents,
     visible_courses_with_counts,
@@ -20,8 +22,10 @@ from educa.courses.services import (
     delete_content,
     delete_course,
     delete_module,
+    publish_course,
     reorder_contents,
     reorder_modules,
+    unpublish_course,
     update_content,
     update_course,
     update_module,
@@ -35,7 +39,7 @@ from educa.graphql.courses import (
     content_of,
     get_or_not_found,
 )
-from educa.graphql.errors import bad_input
+from educa.graphql.errors import bad_input, not_found
 from educa.graphql.permissions import signed_in
 
 
@@ -115,6 +119,14 @@ def _subject_for(subject_id: strawberry.ID) -> Subject:
         ) from None
 
 
+def _visible_course(info: Info, id: strawberry.ID) -> Course:
+    """The course, unless it is someone else's draft (not there, as for REST)."""
+    course = visible_courses(info.context.user).filter(pk=parse_id(id)).first()
+    if course is None:
+        raise not_found("No such course.")
+    return course
+
+
 @strawberry.type
 class Mutation:
     @strawberry_django.mutation(description="Instructors: a new course.")
@@ -146,6 +158,24 @@ class Mutation:
         user = signed_in(info)
         delete_course(course=get_or_not_found(Course, parse_id(id)), by=user)
         return Deleted(deleted=True)
+
+    @strawberry_django.mutation(
+        description="The course's instructor: open the draft to everyone (it "
+        "needs a module with content)."
+    )
+    def publish_course(self, info: Info, id: strawberry.ID) -> CourseType:
+        user = signed_in(info)
+        course = publish_course(course=_visible_course(info, id), by=user)
+        return _fresh_course(course)
+
+    @strawberry_django.mutation(
+        description="The course's instructor: back to a draft; its students "
+        "keep their access."
+    )
+    def unpublish_course(self, info: Info, id: strawberry.ID) -> CourseType:
+        user = signed_in(info)
+        course = unpublish_course(course=_visible_course(info, id), by=user)
+        return _fresh_course(course)
 
     @strawberry_django.mutation(description="Append a module to the course.")
     def add_module(
@@ -221,8 +251,9 @@ class Mutation:
         fields = _given(
             title=input.title, text=input.text, url=input.url, file=input.file
         )
-        content = update_content(content=content, by=user, **fields)
-        return content_of(content, info.context.http_request)
+        update_content(content=content, by=user, **fields)
+        # Read again as the contents list reads it (a quiz with its size).
+        return content_of(content_with_item(content.pk), info.context.http_request)
 
     @strawberry_django.mutation
     def delete_content(self, info: Info, id: strawberry.ID) -> Deleted:

@@ -13,8 +13,9 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied
 
 from educa.accounts.models import User
-from educa.chat.access import room_for
-from educa.chat.models import Room
+from educa.chat.access import message_for, room_for
+from educa.chat.editing import delete_message, edit_message
+from educa.chat.models import Message, Room
 from educa.chat.permissions import may_use_room
 from educa.chat.selectors import (
     message_frame,
@@ -23,7 +24,7 @@ from educa.chat.selectors import (
     room_title,
     rooms_for_user,
 )
-from educa.chat.services import mark_read, post_message
+from educa.chat.services import mark_read, post_message, render_body
 from educa.chat.throttling import allow_message
 from educa.graphql.arguments import (
     MAX_LIMIT,
@@ -64,10 +65,28 @@ class MessageType:
     client_id: str | None
     mentions: list[str]
     attachments: list[Attachment]
+    html: str = strawberry.field(description="The text as sanitized HTML.")
+    edited: bool
+    edited_at: datetime | None = strawberry.field(
+        description="When it was last edited (null: never, or not said)."
+    )
+    deleted: bool
 
     @classmethod
     def of(cls, frame: dict[str, Any]) -> "MessageType":
+        # Frames may leave out what adds nothing: `edited` and `deleted`
+        # when false, `html` when it is the text as a paragraph.
+        edited = frame.get("edited")
+        html = frame.get("html")
+        if html is None:
+            html = render_body(frame["message"])
         return cls(
+            html=html,
+            edited=bool(edited),
+            edited_at=datetime.fromisoformat(edited)
+            if isinstance(edited, str)
+            else None,
+            deleted=bool(frame.get("deleted", False)),
             id=strawberry.ID(str(frame["id"])),
             room_id=strawberry.ID(str(frame["room"])),
             message=frame["message"],
@@ -150,6 +169,15 @@ def _room(user: User, room_id: int) -> Room:
         return room_for(user, room_id=room_id)
     except Room.DoesNotExist:
         raise not_found("No such room.") from None
+    except PermissionDenied:
+        raise forbidden(NOT_MEMBER) from None
+
+
+def _message(user: User, message_id: int) -> Message:
+    try:
+        return message_for(user, message_id)
+    except (Message.DoesNotExist, Room.DoesNotExist):
+        raise not_found("No such message.") from None
     except PermissionDenied:
         raise forbidden(NOT_MEMBER) from None
 
@@ -238,6 +266,31 @@ class Mutation:
             room_id=strawberry.ID(str(membership.room_id)),
             last_read_message_id=strawberry.ID(str(membership.last_read_message_id)),
         )
+
+    @strawberry_django.mutation(
+        description="Change my message's text, within the edit window."
+    )
+    def edit_message(
+        self, info: Info, message_id: strawberry.ID, message: str
+    ) -> MessageType:
+        user = signed_in(info)
+        edited = edit_message(
+            message=_message(user, parse_id(message_id, "messageId")),
+            by=user,
+            body=message,
+        )
+        return MessageType.of(message_frame(edited))
+
+    @strawberry_django.mutation(
+        description="Delete a message: mine within the edit window, or any in "
+        "a course room I teach."
+    )
+    def delete_message(self, info: Info, message_id: strawberry.ID) -> MessageType:
+        user = signed_in(info)
+        deleted = delete_message(
+            message=_message(user, parse_id(message_id, "messageId")), by=user
+        )
+        return MessageType.of(message_frame(deleted, attachments=()))
 
 
 def _backlog(room_id: int):

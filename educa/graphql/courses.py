@@ -9,6 +9,7 @@ which check who may make them.
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 import strawberry_django
@@ -21,6 +22,7 @@ from educa.courses.caching import cached
 from educa.courses.models import Content, Course, Module, Subject
 from educa.courses.permissions import can_view_contents_of
 from educa.courses.selectors import (
+    ORDERINGS,
     catalog_courses,
     course_with_contents,
     enrolled_courses,
@@ -34,7 +36,7 @@ from educa.courses.services import (
 )
 from educa.graphql.arguments import Window, parse_id, window
 from educa.graphql.context import Info
-from educa.graphql.errors import forbidden, not_found
+from educa.graphql.errors import bad_input, forbidden, not_found
 from educa.graphql.loaders import loader
 from educa.graphql.permissions import signed_in
 
@@ -104,6 +106,44 @@ class CourseType:
     def total_students(self) -> int:
         return self.total_students
 
+    @strawberry.field(description="Ratings given (the catalog counts them).")
+    def total_reviews(self) -> int:
+        return self.total_reviews
+
+    @strawberry.field(description="1-5; null before any rating.")
+    def average_rating(self) -> float | None:
+        return self.average_rating
+
+    @strawberry_django.field(only=["status"])
+    async def status(self) -> str:
+        """draft (seen by its instructor only) or published."""
+        return self.status
+
+    @strawberry_django.field(only=["published_at"])
+    async def published_at(self) -> datetime | None:
+        return self.published_at
+
+    @strawberry_django.field(
+        only=["cover"],
+        description="The cover picture's URL; null: a placeholder is drawn.",
+    )
+    async def cover_url(self, info: Info) -> str | None:
+        return _absolute(info.context.http_request, self.cover)
+
+    @strawberry_django.field(
+        only=["cover_thumbnail"], description="The cover at catalog size."
+    )
+    async def cover_thumbnail_url(self, info: Info) -> str | None:
+        return _absolute(info.context.http_request, self.cover_thumbnail)
+
+
+def _absolute(request: HttpRequest | None, file) -> str | None:
+    """The stored file's URL, absolute over HTTP; None when there is none."""
+    if not file:
+        return None
+    url = file.url
+    return request.build_absolute_uri(url) if isinstance(request, HttpRequest) else url
+
 
 @strawberry.type
 class CourseList:
@@ -170,10 +210,7 @@ class FileContent(ContentType):
 
 
 def _file_url(request: HttpRequest | None, item) -> str | None:
-    if not item.file:
-        return None
-    url = item.file.url
-    return request.build_absolute_uri(url) if isinstance(request, HttpRequest) else url
+    return _absolute(request, item.file)
 
 
 ItemFields = Callable[[object, HttpRequest | None], dict]
@@ -293,11 +330,25 @@ class Query:
         search: str | None = None,
         offset: int = 0,
         limit: int = 20,
+        ordering: Annotated[
+            str | None,
+            strawberry.argument(
+                description="As REST's `?ordering=`: "
+                + ", ".join(ORDERINGS)
+                + " (`-` for descending). Default: relevance with a search, "
+                "else -created."
+            ),
+        ] = None,
     ) -> CourseList:
         # PostgreSQL text cannot hold NUL: such a search could match nothing.
         search = (search or "")[:SEARCH_MAX_LENGTH].replace("\x00", "")
+        if ordering is not None and ordering not in ORDERINGS:
+            raise bad_input(f"`ordering` is one of {', '.join(ORDERINGS)}.")
         courses = catalog_courses(
-            viewer=info.context.user, subject=_subject(subject), search=search
+            viewer=info.context.user,
+            subject=_subject(subject),
+            search=search,
+            ordering=ordering or "",
         )
         return _course_list(courses, offset, limit)
 

@@ -37,6 +37,8 @@ class NotificationType:
     id: strawberry.ID
     kind: str
     payload: JSON
+    text: str = strawberry.field(description="The sentence to show.")
+    url: str | None = strawberry.field(description="Where it leads on the site.")
     created: datetime
     read: bool
 
@@ -46,6 +48,8 @@ class NotificationType:
             id=strawberry.ID(str(frame["id"])),
             kind=frame["kind"],
             payload=frame["payload"],
+            text=frame["text"],
+            url=frame["url"],
             created=datetime.fromisoformat(frame["created"]),
             read=frame["read"],
         )

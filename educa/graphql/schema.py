@@ -11,13 +11,27 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from educa.graphql import accounts, authoring, chat, courses, notifications
+from educa.graphql import (
+    accounts,
+    attempts,
+    authoring,
+    chat,
+    courses,
+    gradebook,
+    learning,
+    notifications,
+    quizzes,
+)
 from educa.graphql.errors import ErrorCodes
 from educa.graphql.limits import Limits
 
 # Distinct documents whose validation each worker keeps.
 DOCUMENTS_KEPT = 256
-DOMAINS = [accounts, courses, authoring, chat, notifications]
+DOMAINS = [
+    *(accounts, courses, authoring),
+    *(learning, attempts, quizzes, gradebook),
+    *(chat, notifications),
+]
 
 
 def _merged(name: str) -> type | None:

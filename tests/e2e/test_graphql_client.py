@@ -14,6 +14,7 @@ from websockets.asyncio.client import connect
 
 from educa.chat.models import Message, Room
 from educa.courses.models import Enrollment
+from educa.learning.models import QuizAttempt
 from tests.factories import (
     PASSWORD,
     CourseFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     StudentFactory,
     add_content,
 )
+from tests.learning.quizzes import quiz_in
 from tests.servers import uvicorn_server
 
 LOGIN = (
@@ -37,6 +39,18 @@ query($id: ID!) {
   courseContents(courseId: $id) {
     title
     contents { __typename title ... on TextContent { text } }
+  }
+}
+"""
+START_QUIZ = """
+mutation($id: ID!) {
+  startQuizAttempt(quizId: $id) { id questions { id kind choices { id text } } }
+}
+"""
+SUBMIT_QUIZ = """
+mutation($id: ID!, $answers: [AnswerInput!]!) {
+  submitQuizAttempt(attemptId: $id, answers: $answers) {
+    score maxScore passed answersReleased
   }
 }
 """
@@ -75,13 +89,27 @@ def sign_in(base_url: str, user) -> str:
     return result["tokenAuth"]["access"]
 
 
-def test_student_signs_in_pages_the_catalog_enrolls_and_reads_contents(
+def test_student_signs_in_pages_the_catalog_enrolls_reads_contents_takes_a_quiz(
     live_server_url,
 ):
     courses = [CourseFactory(title=f"Course {n}") for n in range(3)]
     wanted = courses[0]
-    ModuleFactory(course=wanted, title="Basics")
-    add_content(wanted.modules.get(), "text")
+    basics = ModuleFactory(course=wanted, title="Basics")
+    add_content(basics, "text")
+    quiz = quiz_in(
+        ModuleFactory(course=wanted, title="Check"),
+        questions=[
+            {
+                "kind": "single",
+                "text": "Two and two?",
+                "points": 2,
+                "choices": [
+                    {"text": "four", "correct": True},
+                    {"text": "five", "correct": False},
+                ],
+            }
+        ],
+    ).item
     student = StudentFactory()
 
     access = sign_in(live_server_url, student)
@@ -104,6 +132,20 @@ def test_student_signs_in_pages_the_catalog_enrolls_and_reads_contents(
             GraphQLRequest(CONTENTS, variable_values={"id": str(wanted.pk)})
         )
         mine = session.execute(GraphQLRequest("{ myCourses { totalCount } }"))
+        attempt = session.execute(
+            GraphQLRequest(START_QUIZ, variable_values={"id": str(quiz.pk)})
+        )["startQuizAttempt"]
+        question = attempt["questions"][0]
+        four = next(c["id"] for c in question["choices"] if c["text"] == "four")
+        result = session.execute(
+            GraphQLRequest(
+                SUBMIT_QUIZ,
+                variable_values={
+                    "id": attempt["id"],
+                    "answers": [{"question": question["id"], "choices": [four]}],
+                },
+            )
+        )
 
     titles = [c["title"] for page in pages for c in page["courses"]["results"]]
     assert sorted(titles) == ["Course 0", "Course 1", "Course 2"]
@@ -120,9 +162,22 @@ def test_student_signs_in_pages_the_catalog_enrolls_and_reads_contents(
                     "text": "Some <b>text</b>.",
                 }
             ],
-        }
+        },
+        {
+            "title": "Check",
+            "contents": [{"__typename": "QuizContent", "title": quiz.title}],
+        },
     ]
     assert mine == {"myCourses": {"totalCount": 1}}
+    assert result == {
+        "submitQuizAttempt": {
+            "score": 2.0,
+            "maxScore": 2,
+            "passed": True,
+            "answersReleased": True,
+        }
+    }
+    assert QuizAttempt.objects.get(student=student).passed is True
     assert Enrollment.objects.filter(student=student, course=wanted).exists()
 
 

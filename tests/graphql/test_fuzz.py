@@ -18,6 +18,7 @@ from schemathesis.graphql import nodes
 
 from educa.graphql.errors import CODES, INTERNAL_SERVER_ERROR
 from tests.factories import EnrollmentFactory, ModuleFactory, add_content
+from tests.learning.quizzes import quiz_in
 
 # Bounded so the run stays around a minute on two cores.
 EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 3}
@@ -75,6 +76,7 @@ def test_fuzzing_every_operation_finds_no_server_error(fuzz_server, course):
     student = EnrollmentFactory(course=course).student
     module = ModuleFactory(course=course)
     add_content(module, "text")
+    quiz_in(module)
     schema = schemathesis.graphql.from_url(f"{fuzz_server}/graphql/")
     operations = [result.ok() for result in schema.get_all_operations()]
     # Deleting last keeps the real objects for the other operations.
@@ -86,4 +88,10 @@ def test_fuzzing_every_operation_finds_no_server_error(fuzz_server, course):
             _fuzz(operation, f"{fuzz_server}/graphql/", headers)
 
     labels = {operation.label for operation in operations}
-    assert {"Query.courses", "Query.courseContents", "Mutation.sendMessage"} <= labels
+    assert {
+        "Query.courses",
+        "Query.courseContents",
+        "Mutation.sendMessage",
+        "Mutation.startQuizAttempt",
+        "Mutation.submitQuizAttempt",
+    } <= labels
