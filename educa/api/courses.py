@@ -28,7 +28,6 @@ from educa.courses.selectors import (
     catalog_courses_with_outline,
     course_outline,
     course_reviews,
-    course_roster,
     review_by,
     visible_course,
 )
@@ -43,6 +42,7 @@ from educa.courses.services import (
     unpublish_course,
     update_course,
 )
+from educa.learning.roster import roster_with_progress
 
 SEARCH_MAX_LENGTH = 200
 
@@ -121,10 +121,27 @@ class RosterEntrySerializer(serializers.ModelSerializer):
     student = ReviewerSerializer(read_only=True)
     username = serializers.CharField(source="student.username", read_only=True)
     rating = serializers.IntegerField(read_only=True, allow_null=True)
+    completed = serializers.IntegerField(
+        read_only=True, help_text="Contents the student has done."
+    )
+    total = serializers.IntegerField(
+        source="contents_total", read_only=True, help_text="Contents in the course."
+    )
+    percent = serializers.IntegerField(
+        read_only=True, help_text="Whole percent done, rounded down."
+    )
+    completed_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the course was completed (its certificate issued).",
+    )
 
     class Meta:
         model = Enrollment
-        fields = ["student", "username", "enrolled_at", "rating"]
+        fields = [
+            *("student", "username", "enrolled_at", "rating"),
+            *("completed", "total", "percent", "completed_at"),
+        ]
 
 
 @extend_schema_view(
@@ -313,11 +330,12 @@ class CourseViewSet(viewsets.ModelViewSet):
     @extend_schema(responses=RosterEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def students(self, request: Request, pk: str) -> Response:
-        """Who takes the course, earliest first: its instructor only."""
+        """Who takes the course, earliest first, with their progress: its
+        instructor only."""
         course = self.get_object()
         if not can_view_roster(request.user, course):
             raise PermissionDenied("Only the course's instructor.")
-        page = self.paginate_queryset(course_roster(course))
+        page = self.paginate_queryset(roster_with_progress(course))
         return self.get_paginated_response(RosterEntrySerializer(page, many=True).data)
 
     @extend_schema(request=ModuleSerializer, responses={201: ModuleSerializer})
