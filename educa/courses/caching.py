@@ -118,16 +118,21 @@ def _generation(copy: int | None) -> int:
 
 
 def cached(
-    key: str, build: Callable[[], T], *, keep: Callable[[T], bool] = lambda _: True
+    key: str,
+    build: Callable[[], T],
+    *,
+    keep: Callable[[T], bool] = lambda _: True,
+    seconds: int = CACHE_SECONDS,
 ) -> T:
     """The value cached under `key` in the current generation, else `build()`
-    (stored when `keep` says so). One round trip to the cache for both."""
+    (stored for `seconds` when `keep` says so). One round trip to the cache
+    for both."""
     generation, value = cached_copy(key)
     if value is not None:
         return value
     value = build()
     if keep(value):
-        keep_copy(key, generation, value)
+        keep_copy(key, generation, value, seconds=seconds)
     return value
 
 
@@ -143,9 +148,12 @@ def cached_copy(key: str) -> tuple[int, Any | None]:
     return generation, None
 
 
-def keep_copy(key: str, generation: int, value: Any) -> None:
-    """Cache `value`, built in `generation` (from `cached_copy`), under `key`."""
-    cache.set(key, (generation, value), CACHE_SECONDS)
+def keep_copy(
+    key: str, generation: int, value: Any, *, seconds: int = CACHE_SECONDS
+) -> None:
+    """Cache `value`, built in `generation` (from `cached_copy`), under `key`
+    for `seconds`."""
+    cache.set(key, (generation, value), seconds)
 
 
 def catalog_page(
