@@ -1,15 +1,19 @@
 """Completing a course e-mails the student their certificate's link, once."""
 
+import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from educa.learning.models import Certificate
 from educa.learning.services import complete_content, uncomplete_content
 from educa.mail.models import SentEmail
 from tests.factories import EnrollmentFactory, ModuleFactory
 from tests.factories import add_content as add_item
+from tests.servers import free_port, uvicorn_server
 from tests.smtp import html_of, links_in, text_of
+from tests.web import WebClient
 
 
 @pytest.fixture
@@ -94,3 +98,31 @@ def test_a_student_without_an_address_gets_the_certificate_and_no_email(
     assert Certificate.objects.filter(student=student).exists()
     assert mailoutbox == []
     assert not SentEmail.objects.exists()
+
+
+def test_a_course_completed_on_a_live_server_emails_a_link_that_opens_there(
+    smtp, live_server_env, course, course_contents
+):
+    student = EnrollmentFactory(course=course, student__email="ada@example.com").student
+    token = RefreshToken.for_user(student).access_token
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+
+    with uvicorn_server({**live_server_env, "SITE_URL": site}, port=port) as base:
+        for content in course_contents:
+            request = urllib.request.Request(
+                f"{base}/api/contents/{content.pk}/complete/",
+                method="POST",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            with urllib.request.urlopen(request, timeout=20) as response:
+                assert response.status in (200, 201)
+        [message] = smtp.inbox.wait_for(1)
+        code = Certificate.objects.get(student=student).code
+        link = f"{site}/certificates/{code}/"
+        assert link in links_in(message)
+        page = WebClient(base).get(link)
+
+    assert message["To"] == "ada@example.com"
+    assert page.status == 200
+    assert "This certificate is genuine" in page.text
