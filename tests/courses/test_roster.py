@@ -101,3 +101,20 @@ def test_leaving_needs_an_account(client, course):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("students", [1, 60])
+def test_the_api_roster_takes_fixed_queries(
+    course, django_assert_num_queries, students
+):
+    for enrollment in EnrollmentFactory.create_batch(students, course=course):
+        ReviewFactory(course=course, student=enrollment.student)
+    api = _api(course.owner)
+    api.get(f"/api/courses/{course.pk}/students/")
+
+    # the user, their permissions (2), the course, the count, the page of
+    # enrollments with students, ratings and progress
+    with django_assert_num_queries(6):
+        response = api.get(f"/api/courses/{course.pk}/students/")
+
+    assert len(response.json()["results"]) == min(students, 20)
