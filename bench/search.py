@@ -18,9 +18,14 @@ keep-alive connections:
 - `list-db`: `GET /api/courses/?ordering=default`: the same page built from
   the database (an ordering it does not know falls back to the default and is
   not cached), what a search does besides searching;
-- `search`: `GET /api/courses/?search=python`;
+- `search`: `GET /api/courses/?search=python`, the same search again and
+  again: after the first request, the cached answer (a warm key);
 - `typo`: `GET /api/courses/?search=pyhton` (corrected through the
-  vocabulary's trigram index).
+  vocabulary's trigram index), warm as well;
+- `search-cold`: every request a search no one asked before in the run (one
+  of the 63 topic words, with one of 10 orderings, page sizes 16-24 and
+  pages 1-3: 17,010 keys, walked in order by a wrk Lua script): each is
+  built from the database and then stored, the first request of a key.
 
 Then it prints `EXPLAIN (ANALYZE, BUFFERS)` of every statement the two
 searches run that reads the search indexes (course vectors, user names, the
@@ -32,10 +37,13 @@ import os
 import random
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+# In place of bench/ (the script's folder), whose graphql.py would shadow the
+# library when educa.urls is imported here (explain()).
+sys.path[0] = str(REPO)
 
 from bench import http_api  # noqa: E402
 from tests.servers import free_port, wait_for_http  # noqa: E402
@@ -52,6 +60,7 @@ TARGETS = {
     "list-db": "/api/courses/?ordering=default",
     "search": f"/api/courses/?search={WORD}",
     "typo": f"/api/courses/?search={TYPO}",
+    "search-cold": "",  # each request's path comes from cold_searches()
 }
 TOPICS = [
     *("Python", "JavaScript", "TypeScript", "Rust", "Go", "Java", "Kotlin"),
@@ -77,6 +86,45 @@ MODULE_SUBJECTS = [
 ]
 FIRST = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Guido", "Barbara", "Edsger"]
 LAST = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Liskov", "Knuth"]
+
+
+COLD_ORDERINGS = [
+    *("", "relevance", "title", "-title", "created", "-created"),
+    *("total_students", "-total_students", "rating", "-rating"),
+]
+COLD_KEYS = len(TOPICS) * len(COLD_ORDERINGS) * 9 * 3
+COLD_SCRIPT = """
+local topics = {%(topics)s}
+local orderings = {%(orderings)s}
+local n = %(start)d
+request = function()
+  local rest = n
+  n = n + 1
+  local topic = topics[rest %% #topics + 1]
+  rest = math.floor(rest / #topics)
+  local ordering = orderings[rest %% #orderings + 1]
+  rest = math.floor(rest / #orderings)
+  local size = 16 + rest %% 9
+  local page = 1 + math.floor(rest / 9) %% 3
+  return wrk.format(nil, "/api/courses/?search=" .. topic .. "&ordering=" ..
+    ordering .. "&page=" .. page .. "&page_size=" .. size)
+end
+"""
+
+
+def cold_searches(start: int) -> str:
+    """A wrk Lua script asking, from the `start`th on, searches never asked
+    before (until COLD_KEYS are used); the file's path."""
+    script = COLD_SCRIPT % {
+        "topics": ", ".join(f'"{topic.lower()}"' for topic in TOPICS),
+        "orderings": ", ".join(f'"{ordering}"' for ordering in COLD_ORDERINGS),
+        "start": start,
+    }
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".lua", prefix="educa-cold-", delete=False
+    ) as file:
+        file.write(script)
+    return file.name
 
 
 def seed() -> None:
@@ -163,13 +211,16 @@ def seed() -> None:
 
 
 def explain(paths: list[str]) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) of each search statement the paths run."""
+    """EXPLAIN (ANALYZE, BUFFERS) of each search statement the paths run
+    (built from the database: the benchmark's own cache is emptied first)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
     for path in paths:
+        cache.clear()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(path).status_code == 200
         for query in captured.captured_queries:
@@ -207,15 +258,29 @@ def main() -> None:
     server = http_api.start_server(ENV, port)
     try:
         wait_for_http(f"{base}/bench/raw/", server)
-        for path in TARGETS.values():
-            http_api.wrk(base + path, 2, None)  # warm-up, not recorded
+        cold = 0  # cold searches asked so far (an upper bound)
+
+        def run(name: str, seconds: int, connections: int) -> dict:
+            nonlocal cold
+            if name != "search-cold":
+                return http_api.wrk(base + TARGETS[name], seconds, None, connections)
+            script = cold_searches(cold)
+            try:
+                result = http_api.wrk(base, seconds, None, connections, script)
+            finally:
+                os.unlink(script)
+            cold += int(result["rps"] * seconds * 1.5) + 100
+            return result
+
+        for name in TARGETS:
+            run(name, 2, 1)  # warm-up, not recorded
         print(f"uvicorn 1 worker, {COURSES:,} courses, {options.duration} s each")
         print("| round | connections | target | req/s | p50 ms | p99 ms | non-2xx |")
         print("|---|---:|---|---:|---:|---:|---:|")
         for round_number in range(1, options.rounds + 1):
             for count in connections:
-                for name, path in TARGETS.items():
-                    result = http_api.wrk(base + path, options.duration, None, count)
+                for name in TARGETS:
+                    result = run(name, options.duration, count)
                     http_api.wait_until_idle(server.pid)
                     print(
                         f"| {round_number} | {count} | {name} | {result['rps']:.1f} "
@@ -226,6 +291,7 @@ def main() -> None:
     finally:
         server.kill()
         server.wait()
+    print(f"cold searches: at most {cold:,} of {COLD_KEYS:,} keys asked")
     explain([TARGETS["search"], TARGETS["typo"]])
 
 

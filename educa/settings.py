@@ -149,6 +149,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOGGER = "educa.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a rendered search answer is kept (at most: any catalog write
+# forgets it before): searches are keyed by their words, which are unbounded,
+# so their keys must expire. 0: searches are not cached.
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=120)
 # Live events (educa/realtime/fanout.py) are Redis pub/sub channels named
 # "<CHANNEL_PREFIX>:<group>". Pub/sub ignores the Redis database number, so
 # the prefix keeps deployments (and test runs) that share a server apart.

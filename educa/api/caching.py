@@ -14,15 +14,20 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from educa.courses.caching import cached
+from educa.courses.caching import CACHE_SECONDS, cached
 
 T = TypeVar("T")
 
 
 def cached_json_response(
-    request: Request, parts: Iterable[object], build: Callable[[], Any]
+    request: Request,
+    parts: Iterable[object],
+    build: Callable[[], Any],
+    *,
+    seconds: int = CACHE_SECONDS,
 ) -> HttpResponse:
-    """The JSON of `build()`, rendered once per generation and then served as is.
+    """The JSON of `build()`, rendered once per generation (kept at most
+    `seconds`) and then served as is.
 
     Rendered bytes, not data, are cached: unpickling nested data and encoding
     it again cost more than the rest of a cached request. Other formats (the
@@ -31,7 +36,7 @@ def cached_json_response(
     if request.accepted_renderer.format != "json":
         return Response(build())
     key = ":".join(["api", *map(str, parts)])
-    body = cached(key, lambda: JSONRenderer().render(build()))
+    body = cached(key, lambda: JSONRenderer().render(build()), seconds=seconds)
     return HttpResponse(body, content_type="application/json")
 
 

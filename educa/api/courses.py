@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -17,18 +18,19 @@ from rest_framework.response import Response
 from educa.api.caching import cached_json_response
 from educa.api.modules import ModuleSerializer, ReorderSerializer
 from educa.api.permissions import CanAuthorCourses
+from educa.courses.caching import CACHE_SECONDS
 from educa.courses.models import Course, Enrollment, Review, Subject
 from educa.courses.permissions import (
     can_view_roster,
     lists_drafts_for,
     visible_courses,
 )
+from educa.courses.search import search_key
 from educa.courses.selectors import (
     ORDERINGS,
     catalog_courses_with_outline,
     course_outline,
     course_reviews,
-    course_roster,
     review_by,
     visible_course,
 )
@@ -43,8 +45,10 @@ from educa.courses.services import (
     unpublish_course,
     update_course,
 )
+from educa.learning.roster import roster_with_progress
 
 SEARCH_MAX_LENGTH = 200
+CACHED_PARAMETERS = {"subject", "search", "ordering", "page", "page_size", "format"}
 
 
 class CourseSummarySerializer(serializers.ModelSerializer):
@@ -121,10 +125,27 @@ class RosterEntrySerializer(serializers.ModelSerializer):
     student = ReviewerSerializer(read_only=True)
     username = serializers.CharField(source="student.username", read_only=True)
     rating = serializers.IntegerField(read_only=True, allow_null=True)
+    completed = serializers.IntegerField(
+        read_only=True, help_text="Contents the student has done."
+    )
+    total = serializers.IntegerField(
+        source="contents_total", read_only=True, help_text="Contents in the course."
+    )
+    percent = serializers.IntegerField(
+        read_only=True, help_text="Whole percent done, rounded down."
+    )
+    completed_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the course was completed (its certificate issued).",
+    )
 
     class Meta:
         model = Enrollment
-        fields = ["student", "username", "enrolled_at", "rating"]
+        fields = [
+            *("student", "username", "enrolled_at", "rating"),
+            *("completed", "total", "percent", "completed_at"),
+        ]
 
 
 @extend_schema_view(
@@ -159,13 +180,20 @@ class CourseViewSet(viewsets.ModelViewSet):
         return [IsAuthenticated(), CanAuthorCourses()]
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
-        """Catalog pages are cached; searches are not (their keys are
-        unbounded), nor the lists of someone who has drafts."""
+        """Catalog pages and search answers are cached, searches for at most
+        SEARCH_CACHE_SECONDS (their keys are unbounded: the words people
+        type). Not the lists of someone who has drafts: theirs are their own."""
         parts = self._cache_key_parts()
-        if parts is None or lists_drafts_for(request.user):
+        seconds = (
+            settings.SEARCH_CACHE_SECONDS if self._search().strip() else CACHE_SECONDS
+        )
+        if parts is None or not seconds or lists_drafts_for(request.user):
             return super().list(request, *args, **kwargs)
         return cached_json_response(
-            request, parts, lambda: super(CourseViewSet, self).list(request).data
+            request,
+            parts,
+            lambda: super(CourseViewSet, self).list(request).data,
+            seconds=seconds,
         )
 
     def _cache_key_parts(self) -> tuple[str, ...] | None:
@@ -173,7 +201,9 @@ class CourseViewSet(viewsets.ModelViewSet):
         ordering = params.get("ordering", "")
         numbers = [params.get("page", ""), params.get("page_size", "")]
         if (
-            self._search()
+            # The answer's page links repeat every parameter: one not in the
+            # key must not reach other people's answers.
+            not set(params) <= CACHED_PARAMETERS
             or ordering not in ["", *ORDERINGS]
             or not all(number.isdigit() or not number for number in numbers)
             or not re.fullmatch(r"[-\w]{0,200}", params.get("subject", ""), re.ASCII)
@@ -181,9 +211,11 @@ class CourseViewSet(viewsets.ModelViewSet):
             return None
         # Links to other pages are absolute: they depend on scheme and host.
         request = self.request
+        search = self._search()
         return (
             *("courses", request.scheme, request.get_host()),
             *(params.get("subject", ""), ordering, *numbers),
+            f"search-{search_key(search)}" if search.strip() else "",
         )
 
     def get_queryset(self) -> QuerySet[Course]:
@@ -313,11 +345,12 @@ class CourseViewSet(viewsets.ModelViewSet):
     @extend_schema(responses=RosterEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def students(self, request: Request, pk: str) -> Response:
-        """Who takes the course, earliest first: its instructor only."""
+        """Who takes the course, earliest first, with their progress: its
+        instructor only."""
         course = self.get_object()
         if not can_view_roster(request.user, course):
             raise PermissionDenied("Only the course's instructor.")
-        page = self.paginate_queryset(course_roster(course))
+        page = self.paginate_queryset(roster_with_progress(course))
         return self.get_paginated_response(RosterEntrySerializer(page, many=True).data)
 
     @extend_schema(request=ModuleSerializer, responses={201: ModuleSerializer})

@@ -12,7 +12,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,7 +25,6 @@ from educa.courses.quiz_authoring import quiz_editor
 from educa.markdown import render_markdown
 
 MODULE_FIELDS = ("title", "description")
-ROSTER_PER_PAGE = 50
 PREVIEW_MAX_LENGTH = 100_000
 
 
@@ -160,18 +158,6 @@ def course_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
         "students keep their access.",
     )
     return _back(request, "manage_course_list")
-
-
-@author_required
-def course_roster(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who takes the course, since when, and how they rated it."""
-    course = _owned_course(request, pk)
-    page = Paginator(selectors.course_roster(course), ROSTER_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request, "courses/manage/course/roster.html", {"course": course, "page": page}
-    )
 
 
 @author_required

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -28,6 +29,7 @@ from django.db import transaction
 from educa.accounts.models import User
 from educa.courses.models import Course, Module, Review, Subject
 from educa.courses.permissions import lists_drafts_for
+from educa.courses.search import search_key
 from educa.courses.selectors import (
     catalog_courses,
     catalog_ordering,
@@ -118,16 +120,21 @@ def _generation(copy: int | None) -> int:
 
 
 def cached(
-    key: str, build: Callable[[], T], *, keep: Callable[[T], bool] = lambda _: True
+    key: str,
+    build: Callable[[], T],
+    *,
+    keep: Callable[[T], bool] = lambda _: True,
+    seconds: int = CACHE_SECONDS,
 ) -> T:
     """The value cached under `key` in the current generation, else `build()`
-    (stored when `keep` says so). One round trip to the cache for both."""
+    (stored for `seconds` when `keep` says so). One round trip to the cache
+    for both."""
     generation, value = cached_copy(key)
     if value is not None:
         return value
     value = build()
     if keep(value):
-        keep_copy(key, generation, value)
+        keep_copy(key, generation, value, seconds=seconds)
     return value
 
 
@@ -143,9 +150,12 @@ def cached_copy(key: str) -> tuple[int, Any | None]:
     return generation, None
 
 
-def keep_copy(key: str, generation: int, value: Any) -> None:
-    """Cache `value`, built in `generation` (from `cached_copy`), under `key`."""
-    cache.set(key, (generation, value), CACHE_SECONDS)
+def keep_copy(
+    key: str, generation: int, value: Any, *, seconds: int = CACHE_SECONDS
+) -> None:
+    """Cache `value`, built in `generation` (from `cached_copy`), under `key`
+    for `seconds`."""
+    cache.set(key, (generation, value), seconds)
 
 
 def catalog_page(
@@ -156,20 +166,25 @@ def catalog_page(
     ordering: str = "",
     page_number: str | None,
 ) -> CatalogPage:
-    """One page of the catalog as `viewer` sees it. Searches are not cached
-    (their keys are unbounded), nor the lists of someone who has drafts."""
+    """One page of the catalog as `viewer` sees it. Not cached for someone
+    who has drafts; searches are kept at most SEARCH_CACHE_SECONDS (their
+    keys, the words people type, are unbounded)."""
     ordering = catalog_ordering(ordering, search=search)
-    if search or lists_drafts_for(viewer):
+    searching = bool(search.strip())
+    seconds = settings.SEARCH_CACHE_SECONDS if searching else CACHE_SECONDS
+    if not seconds or lists_drafts_for(viewer):
         return _build_catalog_page(viewer, subject, search, ordering, page_number)
     number = int(page_number) if page_number and page_number.isdigit() else 1
+    words = f":search-{search_key(search)}" if searching else ""
     return cached(
-        f"catalog:{subject.slug if subject else ''}:{ordering}:{number}",
+        f"catalog:{subject.slug if subject else ''}:{ordering}:{number}{words}",
         lambda: _build_catalog_page(
             AnonymousUser(), subject, search, ordering, page_number
         ),
         # Out-of-range numbers fall back to a real page; storing only under
         # the real number keeps the number of keys bounded.
         keep=lambda page: page.number == number,
+        seconds=seconds,
     )
 
 

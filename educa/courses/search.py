@@ -18,6 +18,7 @@ in the title, overview, a module title or the instructor's name.
 Services call `index_courses` after every write that changes what is searched.
 """
 
+import hashlib
 import re
 from collections.abc import Collection, Sequence
 
@@ -69,6 +70,15 @@ def words_of(text: str, *, limit: int | None = None) -> list[str]:
         if len(word) <= _WORD_LENGTH
     )
     return list(words)[:limit]
+
+
+def search_key(text: str) -> str:
+    """What `search_courses` makes of `text`, as a short key: two searches
+    with the same key find the same courses in the same order (case,
+    punctuation and repeated words aside). A search with no words has a key
+    of its own."""
+    words = " ".join(words_of(text, limit=MAX_WORDS))
+    return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
 def index_courses(course_ids: Collection[int]) -> None:

@@ -18,7 +18,6 @@ urlpatterns = [
         authoring.course_unpublish,
         name="course_unpublish",
     ),
-    path("course/<int:pk>/students/", authoring.course_roster, name="course_roster"),
     path(
         "course/markdown/preview/",
         authoring.markdown_preview,

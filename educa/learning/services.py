@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from educa.accounts.models import User
 from educa.courses.models import Content, Course, Enrollment, Quiz
+from educa.learning.completion_email import queue_completion_email
 from educa.learning.grading import clean_answers, freeze_questions, grade
 from educa.learning.models import (
     AttemptAnswer,
@@ -115,6 +116,7 @@ def _complete_course_if_done(student: User, course: Course) -> Certificate | Non
             "url": certificate.get_absolute_url(),
         },
     )
+    queue_completion_email(certificate=certificate)
     return certificate
 
 

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from educa.learning import certificate_views, gradebook_views, quiz_views, views
+from educa.learning import (
+    certificate_views,
+    gradebook_views,
+    quiz_views,
+    roster_views,
+    views,
+)
 
 urlpatterns = [
     path("students/courses/", views.student_course_list, name="student_course_list"),
@@ -44,6 +50,7 @@ urlpatterns = [
         quiz_views.quiz_attempt_submit,
         name="quiz_attempt_submit",
     ),
+    path("course/<int:pk>/students/", roster_views.course_roster, name="course_roster"),
     path("course/<int:pk>/gradebook/", gradebook_views.gradebook, name="gradebook"),
     path(
         "course/<int:pk>/gradebook/csv/",

@@ -1,6 +1,7 @@
 """Public profiles (with an instructor's courses) and course rosters."""
 
 import pytest
+from django.urls import reverse
 
 from tests.factories import CourseFactory, EnrollmentFactory, StudentFactory
 
@@ -56,3 +57,22 @@ def test_the_roster_is_refused_to_people_outside_the_course(client, course, stud
     client.force_login(student)
 
     assert client.get(f"/course/{course.pk}/people/").status_code == 403
+
+
+def test_my_public_profile_and_my_learning_link_each_other(client, student):
+    client.force_login(student)
+    public = reverse("person", args=[student.username])
+
+    person_page = client.get(public).content.decode()
+    learning_page = client.get(reverse("student_profile")).content.decode()
+
+    assert f'· <a href="{reverse("student_profile")}">My learning</a>' in person_page
+    assert f'href="{public}">Public profile</a>' in learning_page
+
+
+def test_someone_elses_profile_has_no_link_to_my_learning(client, student):
+    client.force_login(student)
+
+    html = client.get(reverse("person", args=[StudentFactory().username]))
+
+    assert "· <a href" not in html.content.decode()

@@ -1,4 +1,4 @@
-"""Rosters: a course's instructor sees who takes it and can message them;
+"""Rosters in the API (the page is learning's: tests/learning/test_roster.py);
 students leave a course from its page, after being asked."""
 
 import pytest
@@ -8,7 +8,6 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from educa.courses.models import Enrollment
 from tests.factories import EnrollmentFactory, ReviewFactory, StudentFactory
-from tests.roles import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,80 +18,6 @@ def _api(user=None) -> APIClient:
         token = RefreshToken.for_user(user).access_token
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
-
-
-def test_the_roster_lists_students_with_their_enrolled_date_and_rating(client, course):
-    first = EnrollmentFactory(course=course, student__display_name="Grace Hopper")
-    ReviewFactory(course=course, student=first.student, rating=5)
-    EnrollmentFactory(course=course, student__display_name="Linus Torvalds")
-    client.force_login(course.owner)
-
-    response = client.get(reverse("course_roster", args=[course.pk]))
-
-    html = response.content.decode()
-    rows = list(response.context["page"].object_list)
-    assert [(e.student.name, e.rating) for e in rows] == [
-        ("Grace Hopper", 5),
-        ("Linus Torvalds", None),
-    ]
-    assert "2 students enrolled." in html
-    assert first.enrolled_at.strftime("%-d %b %Y") in html
-
-
-def test_each_row_messages_the_student_through_the_chat_page(client, course):
-    enrollment = EnrollmentFactory(course=course)
-    client.force_login(course.owner)
-
-    html = client.get(reverse("course_roster", args=[course.pk])).content.decode()
-
-    action = reverse("chat_start_direct", args=[enrollment.student_id])
-    assert f'<form method="post" action="{action}"' in html
-
-
-def test_the_message_button_opens_a_direct_room(client, course):
-    enrollment = EnrollmentFactory(course=course)
-    client.force_login(course.owner)
-
-    response = client.post(reverse("chat_start_direct", args=[enrollment.student_id]))
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/chat/")
-
-
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        ("anonymous", 302),
-        ("student", 403),
-        ("enrolled", 403),
-        ("other_instructor", 404),
-    ],
-)
-def test_the_roster_is_for_the_courses_instructor_only(client, course, role, status):
-    EnrollmentFactory(course=course, student__display_name="Private Person")
-    sign_in(client, role, course)
-
-    response = client.get(reverse("course_roster", args=[course.pk]))
-
-    assert response.status_code == status
-    assert "Private Person" not in response.content.decode()
-
-
-@pytest.mark.parametrize("students", [1, 12])
-def test_the_roster_takes_fixed_queries(
-    client, course, django_assert_num_queries, students
-):
-    for enrollment in EnrollmentFactory.create_batch(students, course=course):
-        ReviewFactory(course=course, student=enrollment.student)
-    client.force_login(course.owner)
-    client.get(reverse("course_roster", args=[course.pk]))
-
-    # session, user, their permissions (2), the course, count, the page of
-    # enrollments with students and ratings
-    with django_assert_num_queries(7):
-        response = client.get(reverse("course_roster", args=[course.pk]))
-
-    assert len(response.context["page"].object_list) == students
 
 
 def test_the_api_roster_is_for_the_instructor(course):
@@ -107,6 +32,10 @@ def test_the_api_roster_is_for_the_instructor(course):
             "username": enrollment.student.username,
             "enrolled_at": response.json()["results"][0]["enrolled_at"],
             "rating": 2,
+            "completed": 0,
+            "total": 0,
+            "percent": 0,
+            "completed_at": None,
         }
     ]
 
@@ -172,3 +101,20 @@ def test_leaving_needs_an_account(client, course):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("students", [1, 60])
+def test_the_api_roster_takes_fixed_queries(
+    course, django_assert_num_queries, students
+):
+    for enrollment in EnrollmentFactory.create_batch(students, course=course):
+        ReviewFactory(course=course, student=enrollment.student)
+    api = _api(course.owner)
+    api.get(f"/api/courses/{course.pk}/students/")
+
+    # the user, their permissions (2), the course, the count, the page of
+    # enrollments with students, ratings and progress
+    with django_assert_num_queries(6):
+        response = api.get(f"/api/courses/{course.pk}/students/")
+
+    assert len(response.json()["results"]) == min(students, 20)

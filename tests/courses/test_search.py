@@ -214,10 +214,47 @@ def test_a_search_takes_a_fixed_number_of_queries(django_assert_num_queries, cou
     for number in range(courses):
         ModuleFactory(course=CourseFactory(title=f"Python {number}"))
 
-    # the words known to the vocabulary, the nearest word to the typo, the
-    # instructors of that name, the count, the page, its modules (a search is
-    # never cached)
-    with django_assert_num_queries(6):
+    # the catalog generation the answer is cached in, the words known to the
+    # vocabulary, the nearest word to the typo, the instructors of that name,
+    # the count, the page, its modules
+    with django_assert_num_queries(7):
         response = api.get("/api/courses/", {"search": "pyhton"})
+    with django_assert_num_queries(0):
+        again = api.get("/api/courses/", {"search": "pyhton"})
 
     assert response.json()["count"] == courses
+    assert again.json() == response.json()
+
+
+def _page_titles(client, search: str) -> list[str]:
+    response = client.get(reverse("course_list"), {"q": search})
+    return [course.title for course in response.context["page"].courses]
+
+
+def test_a_cached_search_page_follows_an_edit(
+    client, catalog, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    music = Course.objects.get(title="Music Theory")
+    assert _page_titles(client, "harmony") == []
+    with django_assert_num_queries(0):
+        assert _page_titles(client, "HARMONY!") == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_course(course=music, by=music.owner, title="Harmony")
+
+    assert _page_titles(client, "harmony") == ["Harmony"]
+
+
+def test_an_instructors_draft_stays_out_of_everyone_elses_cached_search_page(
+    client, catalog
+):
+    alan = catalog["alan"]
+    CourseFactory(owner=alan, status=Course.Status.DRAFT, title="Python secrets")
+    client.force_login(alan)
+    mine = _page_titles(client, "python")
+    client.logout()
+
+    assert "Python secrets" in mine
+    assert "Python secrets" not in _page_titles(client, "python")
+    client.force_login(alan)
+    assert "Python secrets" in _page_titles(client, "python")

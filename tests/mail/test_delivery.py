@@ -16,6 +16,14 @@ from tests.servers import free_port
 from tests.smtp import html_of, text_of
 
 CONTEXTS = {
+    "course_completed": {
+        "name": "Ann & Bo",
+        "course_title": "SQL & <b>you</b>",
+        "instructor_name": "Cy",
+        "certificate_code": "ABCD-EFGH-JKMN-PQRS",
+        "certificate_url": "http://x/certificates/ABCD-EFGH-JKMN-PQRS/",
+        "pdf_url": "http://x/certificates/ABCD-EFGH-JKMN-PQRS/pdf/",
+    },
     "password_reset": {
         "name": "Ann & Bo",
         "username": "ann",
