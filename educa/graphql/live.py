@@ -134,7 +134,10 @@ class SharedFeed:
         self.key = key
         self.shared = shared
         self.kind = kind
-        self.operation = operation
+        self.schema = operation.handler.schema
+        self.query = operation.query
+        self.variables = operation.variables
+        self.operation_name = operation.operation_name
         self.members: dict[Member, None] = {}
 
     async def deliver(self, event: Event) -> None:
@@ -161,14 +164,13 @@ class SharedFeed:
         """The encoded `next` payload of `frame`: the selection set executed
         once, as strawberry executes it for each event of a subscription
         (the event as the root value), with the same extensions."""
-        operation = self.operation
-        result = await operation.handler.schema.execute(
-            operation.query,
-            variable_values=operation.variables,
+        result = await self.schema.execute(
+            self.query,
+            variable_values=self.variables,
             # Nothing shared may depend on who asks.
             context_value=Context(user=AnonymousUser()),
             root_value=self.shared.root(frame),
-            operation_name=operation.operation_name,
+            operation_name=self.operation_name,
             allowed_operation_types=(OperationType.SUBSCRIPTION,),
         )
         payload: dict[str, Any] = {"data": result.data}
