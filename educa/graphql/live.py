@@ -8,9 +8,11 @@ already replayed, so each item arrives once and in order (the chat socket's
 
 Shared groups. A group whose events every subscriber sees alike (a room's
 messages: the result of the selection set depends only on the event) has,
-per worker, one listener for each distinct (document, operation, variables):
-it executes the selection set once per event and sends the same encoded
-`next` to every subscription that asked it, each with its own operation id.
+per worker, one listener for each distinct document and operation (and
+the values of the variables an event's result depends on: not those of the
+root field's arguments, such as `after`): it executes the selection set
+once per event and sends the same encoded `next` to every subscription
+that asked it, each with its own operation id.
 Each subscription still listens to its own user's stream (access changes),
 replays on its own, and, until it is caught up or while its access is being
 checked again, has the shared events queued for its own generator, so the
@@ -23,11 +25,13 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from graphql import FieldNode, OperationDefinitionNode, Visitor, parse, visit
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
@@ -118,9 +122,9 @@ class Member(Feed):
 
 @dataclass(frozen=True)
 class Shared:
-    """A subscription's shared group: `group`'s events of type `kind`, each
-    the same for every subscriber; `root(frame)` is the value the selection
-    set is executed on (what the resolver yields for it)."""
+    """A subscription's shared group: `group`'s events read the same for
+    every subscriber; `root(frame)` is the value the selection set is
+    executed on (what the resolver yields for the frame)."""
 
     group: str
     root: Callable[[Frame], Any]
@@ -128,7 +132,8 @@ class Shared:
 
 class SharedFeed:
     """The listener of one shared group on behalf of every subscription of
-    this worker with the same document, operation name and variables."""
+    this worker with the same document, operation name and result variables
+    (`result_variables`)."""
 
     def __init__(self, key: tuple, shared: Shared, kind: str, operation: Operation):
         self.key = key
@@ -198,9 +203,49 @@ def _shared_feeds() -> dict[tuple, SharedFeed]:
     return _feeds.setdefault(asyncio.get_running_loop(), {})
 
 
+class _VariableNames(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_variable(self, node, *_args) -> None:
+        self.names.add(node.name.value)
+
+
+@lru_cache(maxsize=256)
+def result_variables(query: str, operation_name: str | None) -> frozenset[str]:
+    """The variables an event's result can depend on: those the operation
+    uses anywhere but in its root fields' arguments (the root field of a
+    subscription resolves an event to the event itself, so `roomId` and
+    `after` only choose the stream and the replay)."""
+    found = _VariableNames()
+    for definition in parse(query).definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            visit(definition, found)  # fragments, whoever spreads them
+            continue
+        name = definition.name.value if definition.name else None
+        if operation_name is not None and name != operation_name:
+            continue
+        for directive in definition.directives or ():
+            visit(directive, found)
+        for selection in definition.selection_set.selections:
+            if not isinstance(selection, FieldNode):
+                visit(selection, found)
+                continue
+            for directive in selection.directives or ():
+                visit(directive, found)
+            if selection.selection_set is not None:
+                visit(selection.selection_set, found)
+    return frozenset(found.names)
+
+
 def _join(shared: Shared, kind: str, member: Member) -> SharedFeed:
     operation = member.operation
-    variables = json.dumps(operation.variables, sort_keys=True)
+    given = operation.variables or {}
+    used = result_variables(operation.query, operation.operation_name)
+    variables = json.dumps(
+        {name: given[name] for name in used if name in given}, sort_keys=True
+    )
     key = (shared.group, operation.query, operation.operation_name, variables)
     feeds = _shared_feeds()
     if key not in feeds:

@@ -136,7 +136,9 @@ async def test_a_completed_subscription_gets_nothing_more(course, enrolled_stude
 
 
 async def test_late_subscriber_replays_then_shares(course, enrolled_student):
+    """A different `after` only changes the replay: the two share."""
     room = await course_room(course)
+    older = await cursor(room, course.owner)
     start = await cursor(room, course.owner)
     early = await open_socket(course.owner)
     await subscribe(early, CHAT, {"room": str(room.pk), "after": start})
@@ -144,13 +146,15 @@ async def test_late_subscriber_replays_then_shares(course, enrolled_student):
     assert ids([await next_payload(early)]) == [str(first.pk)]
     late = await open_socket(enrolled_student)
 
-    await subscribe(late, CHAT, {"room": str(room.pk), "after": start}, op="late")
-    replayed = await next_payload(late, "late")
+    await subscribe(late, CHAT, {"room": str(room.pk), "after": older}, op="late")
+    replayed = [await next_payload(late, "late") for _ in range(2)]
     second = await post(room, course.owner, "second")
 
-    assert ids([replayed]) == [str(first.pk)]
+    assert ids(replayed) == [start, str(first.pk)]
     assert ids([await next_payload(late, "late")]) == [str(second.pk)]
     assert ids([await next_payload(early)]) == [str(second.pk)]
+    listeners = fanout.broker().groups[room_group(room.pk)]
+    assert [type(listener) for listener in listeners] == [SharedFeed]
     assert await late.receive_nothing(timeout=0.5)
     await early.disconnect()
     await late.disconnect()
