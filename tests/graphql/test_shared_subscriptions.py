@@ -17,7 +17,6 @@ from tests.graphql.test_subscriptions import (
     open_socket,
     post,
     subscribe,
-    wait_subscribed,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -126,7 +125,9 @@ async def test_a_completed_subscription_gets_nothing_more(course, enrolled_stude
     assert ids([await next_payload(staying)]) == [str(before.pk)]
 
     await stopping.send_json_to({"id": "1", "type": "complete"})
-    await wait_subscribed()
+    # Frames are handled in order: the pong comes once `complete` was.
+    await stopping.send_json_to({"type": "ping"})
+    assert await stopping.receive_json_from(timeout=5) == {"type": "pong"}
     message = await post(room, course.owner, "after complete")
 
     assert ids([await next_payload(staying)]) == [str(message.pk)]
