@@ -36,7 +36,9 @@ DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 REDIS_URL = "redis://127.0.0.1:6379/5"
 os.environ["BENCH_DATABASE_URL"] = DATABASE_URL
 os.environ["BENCH_REDIS_URL"] = REDIS_URL
-sys.path.insert(0, str(REPO))
+# In place of this script's folder, where this file would shadow the
+# graphql library for whatever imports it in this process.
+sys.path[0] = str(REPO)
 
 from websockets.asyncio.client import connect  # noqa: E402
 

@@ -35,7 +35,7 @@ from educa.graphql.arguments import (
 )
 from educa.graphql.context import Info
 from educa.graphql.errors import bad_input, forbidden, not_found, rate_limited
-from educa.graphql.live import replay_then_live
+from educa.graphql.live import Shared, replay_then_live
 from educa.graphql.permissions import signed_in
 from educa.realtime.groups import room_group, user_group
 
@@ -323,10 +323,12 @@ class Subscription:
 
         async for frame in replay_then_live(
             socket=info.context.request,
-            groups=(room_group(room.pk), user_group(user.pk)),
+            groups=(user_group(user.pk),),
             kind="chat_message",
             after=cursor,
             backlog=_backlog(room.pk),
             access_changed=access_changed,
+            # A message's fields are the same for every reader.
+            shared=Shared(group=room_group(room.pk), root=MessageType.of),
         ):
             yield MessageType.of(frame)

@@ -19,12 +19,17 @@ from django.conf import settings
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.types.unset import UNSET, UnsetType
 
 from educa.accounts.authentication import JWTAuthentication
 from educa.accounts.models import User
 from educa.accounts.websocket_auth import query_token, user_for_access_token
 from educa.graphql.context import Context
+from educa.graphql.live import current_operation
 from educa.graphql.schema import schema
 from educa.ops.logs import log_websocket
 from educa.realtime.consumers import CLOSE_FLOOD, CLOSE_NOT_MEMBER
@@ -46,7 +51,19 @@ def token_user(raw: object) -> tuple[User, float] | None:
     return user, float(token["exp"])
 
 
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws as strawberry speaks it, telling resolvers which
+    operation they run for, so subscriptions asking the same document can
+    share one execution per event (live.py)."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        # The operation's own task: the value stays with its resolvers.
+        current_operation.set(operation)
+        await super().run_operation(operation)
+
+
 class GraphQLConsumer(GraphQLWSConsumer):
+    graphql_transport_ws_handler_class = TransportWSHandler
     frame_window = (0, 0)
     expiry: asyncio.TimerHandle | None = None
 

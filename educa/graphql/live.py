@@ -5,15 +5,39 @@ exactly like a socket: it subscribes first, then replays what is stored
 after the client's cursor, then passes on live events, skipping those it
 already replayed, so each item arrives once and in order (the chat socket's
 `?after=` contract).
+
+Shared groups. A group whose events every subscriber sees alike (a room's
+messages: the result of the selection set depends only on the event) has,
+per worker, one listener for each distinct document and operation (and
+the values of the variables an event's result depends on: not those of the
+root field's arguments, such as `after`): it executes the selection set
+once per event and sends the same encoded `next` to every subscription
+that asked it, each with its own operation id.
+Each subscription still listens to its own user's stream (access changes),
+replays on its own, and, until it is caught up or while its access is being
+checked again, has the shared events queued for its own generator, so the
+order and the once-only guarantee are those of the unshared path.
 """
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from channels.db import database_sync_to_async
+from django.contrib.auth.models import AnonymousUser
+from graphql import FieldNode, OperationDefinitionNode, Visitor, parse, visit
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    Operation,
+)
+from strawberry.types.graphql import OperationType
 
+from educa.graphql.context import Context
 from educa.realtime import fanout
 from educa.realtime.consumers import (
     ACCESS_CHANGED,
@@ -21,12 +45,18 @@ from educa.realtime.consumers import (
     CLOSE_LAYER_DOWN,
     CLOSE_NOT_MEMBER,
 )
-from educa.realtime.fanout import Event
+from educa.realtime.fanout import Event, frame_text
 
 logger = logging.getLogger(__name__)
 
 Frame = dict[str, Any]
 PING = '{"type":"ping"}'
+
+# The graphql-transport-ws operation whose resolver is running (set by the
+# socket's handler for each operation's task); None elsewhere.
+current_operation: ContextVar[Operation | None] = ContextVar(
+    "current_operation", default=None
+)
 
 
 class Feed:
@@ -55,6 +85,187 @@ class Feed:
         await self.socket.send(text_data=PING)
 
 
+class Member(Feed):
+    """A subscription of a shared group. Its own listener hears only its
+    user's stream; the shared group's events reach it through the
+    `SharedFeed`, which sends them itself while the member is `live` and
+    queues them for the subscription's generator otherwise."""
+
+    def __init__(self, socket, operation: Operation) -> None:
+        super().__init__(socket)
+        self.operation = operation
+        self.next_prefix = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'
+        self.live = False
+        self.sent = 0  # the id of the last item this subscription received
+
+    async def deliver(self, event: Event) -> None:
+        kind = event.frame.get("type")
+        if kind == ACCESS_REVOKED:
+            await self.socket.close(code=CLOSE_NOT_MEMBER)
+        elif kind == ACCESS_CHANGED:
+            # Nothing more goes out until the generator has checked again.
+            self.hold(event.frame)
+
+    def hold(self, frame: Frame) -> None:
+        self.live = False
+        self.queue.put_nowait(frame)
+
+    def running(self) -> bool:
+        """False once the client completed the operation, or the socket is
+        shutting down: from then on nothing more is sent for it."""
+        operation = self.operation
+        return (
+            not operation.completed
+            and operation.handler.operations.get(operation.id) is operation
+        )
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A subscription's shared group: `group`'s events read the same for
+    every subscriber; `root(frame)` is the value the selection set is
+    executed on (what the resolver yields for the frame)."""
+
+    group: str
+    root: Callable[[Frame], Any]
+
+
+class SharedFeed:
+    """The listener of one shared group on behalf of every subscription of
+    this worker with the same document, operation name and result variables
+    (`result_variables`)."""
+
+    def __init__(self, key: tuple, shared: Shared, kind: str, operation: Operation):
+        self.key = key
+        self.shared = shared
+        self.kind = kind
+        self.schema = operation.handler.schema
+        self.query = operation.query
+        self.variables = operation.variables
+        self.operation_name = operation.operation_name
+        self.members: dict[Member, None] = {}
+
+    async def deliver(self, event: Event) -> None:
+        frame = event.frame
+        if frame.get("type") != self.kind:
+            return
+        payload = None
+        for member in list(self.members):
+            if not member.live:
+                member.hold(frame)
+                continue
+            if frame["id"] <= member.sent or not member.running():
+                continue
+            if payload is None:
+                payload = await self.execute(frame)
+            member.sent = frame["id"]
+            try:
+                await member.socket.send(text_data=f"{member.next_prefix}{payload}}}")
+            except Exception:
+                # One socket going away must not cost the others the event.
+                logger.debug("could not send to a subscription", exc_info=True)
+
+    async def execute(self, frame: Frame) -> str:
+        """The encoded `next` payload of `frame`: the selection set executed
+        once, as strawberry executes it for each event of a subscription
+        (the event as the root value), with the same extensions."""
+        result = await self.schema.execute(
+            self.query,
+            variable_values=self.variables,
+            # Nothing shared may depend on who asks.
+            context_value=Context(user=AnonymousUser()),
+            root_value=self.shared.root(frame),
+            operation_name=self.operation_name,
+            allowed_operation_types=(OperationType.SUBSCRIPTION,),
+        )
+        payload: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [error.formatted for error in result.errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        return frame_text(payload)
+
+    async def fanout_failed(self) -> None:
+        # Each member's own listener closes its socket; a new subscription
+        # starts a new shared feed.
+        _shared_feeds().pop(self.key, None)
+
+    async def heartbeat(self) -> None:
+        """Members are pinged by their own listeners."""
+
+
+_feeds: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, SharedFeed]] = (
+    WeakKeyDictionary()
+)
+
+
+def _shared_feeds() -> dict[tuple, SharedFeed]:
+    return _feeds.setdefault(asyncio.get_running_loop(), {})
+
+
+class _VariableNames(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_variable(self, node, *_args) -> None:
+        self.names.add(node.name.value)
+
+
+@lru_cache(maxsize=256)
+def result_variables(query: str, operation_name: str | None) -> frozenset[str]:
+    """The variables an event's result can depend on: those the operation
+    uses anywhere but in its root fields' arguments (the root field of a
+    subscription resolves an event to the event itself, so `roomId` and
+    `after` only choose the stream and the replay)."""
+    found = _VariableNames()
+    for definition in parse(query).definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            visit(definition, found)  # fragments, whoever spreads them
+            continue
+        name = definition.name.value if definition.name else None
+        if operation_name is not None and name != operation_name:
+            continue
+        for directive in definition.directives or ():
+            visit(directive, found)
+        for selection in definition.selection_set.selections:
+            if not isinstance(selection, FieldNode):
+                visit(selection, found)
+                continue
+            for directive in selection.directives or ():
+                visit(directive, found)
+            if selection.selection_set is not None:
+                visit(selection.selection_set, found)
+    return frozenset(found.names)
+
+
+def _join(shared: Shared, kind: str, member: Member) -> SharedFeed:
+    operation = member.operation
+    given = operation.variables or {}
+    used = result_variables(operation.query, operation.operation_name)
+    variables = json.dumps(
+        {name: given[name] for name in used if name in given}, sort_keys=True
+    )
+    key = (shared.group, operation.query, operation.operation_name, variables)
+    feeds = _shared_feeds()
+    if key not in feeds:
+        feeds[key] = SharedFeed(key, shared, kind, operation)
+    feed = feeds[key]
+    feed.members[member] = None
+    return feed
+
+
+def _leave(feed: SharedFeed, member: Member) -> bool:
+    """True when `member` was the last one."""
+    feed.members.pop(member, None)
+    if feed.members:
+        return False
+    feeds = _shared_feeds()
+    if feeds.get(feed.key) is feed:
+        del feeds[feed.key]
+    return True
+
+
 async def replay_then_live(
     *,
     socket,
@@ -63,21 +274,35 @@ async def replay_then_live(
     after: int | None,
     backlog: Callable[[int], list[Frame]],
     access_changed: Callable[[Frame], Awaitable[None]] | None = None,
+    shared: Shared | None = None,
 ) -> AsyncGenerator[Frame, None]:
     """Frames of type `kind`: those `backlog(after)` replays (in batches,
     oldest first; none without `after`), then live ones with higher ids.
 
     `access_changed(frame)` runs when the user's access changes and raises to
-    end the subscription when it must.
+    end the subscription when it must. With `shared`, its group's live
+    events go out through the worker's `SharedFeed` of the operation (over
+    graphql-transport-ws) instead of being yielded one subscription at a
+    time; `groups` are then the subscription's own (its user's stream).
     """
-    feed = Feed(socket)
-    groups = list(groups)
+    operation = current_operation.get() if shared is not None else None
+    if operation is None:
+        feed = Feed(socket)
+        groups = [*groups, *([shared.group] if shared is not None else [])]
+        joined = None
+    else:
+        feed = Member(socket, operation)
+        groups = list(groups)
+        joined = _join(shared, kind, feed)
     try:
         await fanout.subscribe(feed, groups)
+        if joined is not None:
+            await fanout.subscribe(joined, [shared.group])
     except Exception:
         # Redis unreachable: as every socket, close so the client comes
         # back later with its cursor.
         logger.warning("live feed unreachable at subscribe", exc_info=True)
+        await _unsubscribe(feed, groups, joined)
         await socket.close(code=CLOSE_LAYER_DOWN)
         return
     try:
@@ -89,7 +314,14 @@ async def replay_then_live(
             after = frames[-1]["id"] if frames else None
             sent = after or sent
         while True:
+            if joined is not None:
+                feed.sent = sent
+                # Caught up: from here the shared feed sends, until an
+                # access change holds it again (no await in between).
+                feed.live = feed.queue.empty()
             frame = await feed.queue.get()
+            if joined is not None:
+                sent = max(sent, feed.sent)
             event = frame.get("type")
             if event == kind and frame["id"] > sent:
                 sent = frame["id"]
@@ -97,4 +329,12 @@ async def replay_then_live(
             elif event == ACCESS_CHANGED and access_changed is not None:
                 await access_changed(frame)
     finally:
-        await fanout.unsubscribe(feed, groups)
+        await _unsubscribe(feed, groups, joined)
+
+
+async def _unsubscribe(feed: Feed, groups: list[str], joined: SharedFeed | None):
+    if joined is not None:
+        feed.live = False
+        if _leave(joined, feed):
+            await fanout.unsubscribe(joined, [joined.shared.group])
+    await fanout.unsubscribe(feed, groups)
