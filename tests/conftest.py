@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 
-from educa.courses.models import File, Image, Text, Video
+from educa.courses.models import File, Image, Quiz, Text, Video
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -129,7 +129,7 @@ def warm_content_types(db):
     Query-count tests use it so their counts do not depend on which test ran
     first in the process.
     """
-    ContentType.objects.get_for_models(Text, File, Image, Video)
+    ContentType.objects.get_for_models(Text, File, Image, Video, Quiz)
 
 
 @pytest.fixture
