@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from educa.accounts.models import User
@@ -35,18 +35,13 @@ def may_use_room(user: User | AnonymousUser, room: Room) -> bool:
     return Membership.objects.filter(room_id=room.pk, user_id=user.pk).exists()
 
 
-def people_to_message(user: User | AnonymousUser, people: Iterable[User]) -> set[int]:
-    """The ids of those of `people` whom `user` may write to directly (one
-    query, for pages that list people): active people other than `user`
-    who teach or take a course in common with them."""
-    if not user.is_authenticated:
-        return set()
-    ids = {each.pk for each in people if each.is_active and each.pk != user.pk}
-    if not ids:
-        return set()
+def messageable_people(user: User | AnonymousUser) -> QuerySet[User]:
+    """Whom `user` may write to directly (or put in a group room): active
+    people other than `user` who teach or take a course `user` teaches or
+    takes."""
     courses = viewable_courses(user)
-    return set(
-        User.objects.filter(pk__in=ids, is_active=True)
+    return (
+        User.objects.filter(is_active=True)
         .filter(
             Q(courses_created__in=courses)
             | Q(
@@ -55,8 +50,20 @@ def people_to_message(user: User | AnonymousUser, people: Iterable[User]) -> set
                 )
             )
         )
-        .values_list("pk", flat=True)
+        .exclude(pk=user.pk)
+        .distinct()
     )
+
+
+def people_to_message(user: User | AnonymousUser, people: Iterable[User]) -> set[int]:
+    """The ids of those of `people` in `messageable_people(user)`, in one
+    query (for pages that list people)."""
+    if not user.is_authenticated:
+        return set()
+    ids = {each.pk for each in people if each.is_active and each.pk != user.pk}
+    if not ids:
+        return set()
+    return set(messageable_people(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def can_message_directly(user: User | AnonymousUser, other: User) -> bool:
