@@ -9,15 +9,18 @@ Membership rows. In every room a Membership row also keeps the person's read
 marker; in a course room it is made the first time they read.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from educa.accounts.models import User
 from educa.chat.models import Membership, Message, Room
-from educa.courses.permissions import can_view_contents
+from educa.courses.models import Enrollment
+from educa.courses.permissions import can_view_contents, viewable_courses
 
 NOT_ALLOWED = "Only the room's members may use it."
 
@@ -30,6 +33,42 @@ def may_use_room(user: User | AnonymousUser, room: Room) -> bool:
     if room.kind == Room.Kind.COURSE:
         return can_view_contents(user, room.course)
     return Membership.objects.filter(room_id=room.pk, user_id=user.pk).exists()
+
+
+def messageable_people(user: User | AnonymousUser) -> QuerySet[User]:
+    """Whom `user` may write to directly (or put in a group room): active
+    people other than `user` who teach or take a course `user` teaches or
+    takes."""
+    courses = viewable_courses(user)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(courses_created__in=courses)
+            | Q(
+                pk__in=Enrollment.objects.filter(course__in=courses).values(
+                    "student_id"
+                )
+            )
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+def people_to_message(user: User | AnonymousUser, people: Iterable[User]) -> set[int]:
+    """The ids of those of `people` in `messageable_people(user)`, in one
+    query (for pages that list people)."""
+    if not user.is_authenticated:
+        return set()
+    ids = {each.pk for each in people if each.is_active and each.pk != user.pk}
+    if not ids:
+        return set()
+    return set(messageable_people(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def can_message_directly(user: User | AnonymousUser, other: User) -> bool:
+    """Whether `user` may open a direct room with `other`."""
+    return other.pk in people_to_message(user, [other])
 
 
 def can_archive_room(user: User | AnonymousUser, room: Room) -> bool:

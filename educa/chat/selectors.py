@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from educa.accounts.models import User
 from educa.chat.models import Attachment, Membership, Message, Room
-from educa.courses.models import Enrollment
+from educa.chat.permissions import messageable_people
 from educa.courses.permissions import course_people, viewable_courses
 
 HISTORY_LIMIT = 50
@@ -153,23 +153,9 @@ def room_ids_for_user(user: User) -> list[int]:
 
 
 def people_sharing_courses(user: User, *, search: str = "") -> QuerySet[User]:
-    """Active people other than `user` who teach or take a course `user`
-    teaches or takes (whom a direct or group room may hold), by name.
-    `search` matches display names and usernames."""
-    courses = viewable_courses(user)
-    people = (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(courses_created__in=courses)
-            | Q(
-                pk__in=Enrollment.objects.filter(course__in=courses).values(
-                    "student_id"
-                )
-            )
-        )
-        .exclude(pk=user.pk)
-        .distinct()
-    )
+    """`messageable_people(user)` (whom a direct or group room may hold),
+    by name. `search` matches display names and usernames."""
+    people = messageable_people(user)
     search = search.replace("\x00", "")  # PostgreSQL text holds no NUL
     if search:
         people = people.filter(

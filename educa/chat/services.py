@@ -14,7 +14,12 @@ from django.urls import reverse
 
 from educa.accounts.models import User
 from educa.chat.models import Attachment, Membership, Message, Room
-from educa.chat.permissions import NOT_ALLOWED, can_archive_room, may_use_room
+from educa.chat.permissions import (
+    NOT_ALLOWED,
+    can_archive_room,
+    can_message_directly,
+    may_use_room,
+)
 from educa.chat.protocol import read_frame, room_archived_frame, typing_frame
 from educa.chat.selectors import (
     message_frame,
@@ -257,15 +262,6 @@ def _direct_key(a: User, b: User) -> str:
     return f"{low}:{high}"
 
 
-def share_a_course(user: User, other: User) -> bool:
-    """Whether the two teach or take a course in common."""
-    return (
-        viewable_courses(user)
-        .filter(pk__in=viewable_courses(other).values("pk"))
-        .exists()
-    )
-
-
 @transaction.atomic
 def open_direct_room(*, user: User, other: User) -> tuple[Room, bool]:
     """The one direct room of the pair, created on first use.
@@ -275,7 +271,7 @@ def open_direct_room(*, user: User, other: User) -> tuple[Room, bool]:
     """
     if user.pk == other.pk:
         raise ValidationError("A direct conversation needs two people.")
-    if not other.is_active or not share_a_course(user, other):
+    if not can_message_directly(user, other):
         raise ValidationError(NO_SUCH_PERSON)
     key = _direct_key(user, other)
     try:

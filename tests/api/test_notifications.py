@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
+from educa.courses.services import enroll
 from educa.realtime.models import Notification
 from educa.realtime.notify import notify_user
 
@@ -28,6 +29,35 @@ def test_my_notifications_newest_first(student, instructor):
     assert body["results"][0]["kind"] == "two"
     assert body["results"][0]["payload"] == {"type": "two"}
     assert body["results"][0]["read"] is False
+    # An unknown kind without text of its own gets the default sentence.
+    assert body["results"][0]["text"] == "You have a new notification."
+    assert body["results"][0]["url"] is None
+
+
+def test_a_notification_reads_as_a_sentence_linking_to_what_it_is_about(
+    course, student
+):
+    """The instructor hears of a new student: "<name> enrolled in <course>",
+    linking to the course."""
+    enroll(student=student, course=course)
+
+    [row] = client_for(course.owner).get("/api/notifications/").json()["results"]
+
+    assert row["kind"] == "enrollment.created"
+    assert row["text"] == f"{student.name} enrolled in {course.title}"
+    assert row["url"] == course.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", 42]
+)
+def test_a_notification_links_only_to_a_path_on_this_site(student, url):
+    notify_user(student.pk, {"type": "custom", "text": "Look", "url": url})
+
+    [row] = client_for(student).get("/api/notifications/").json()["results"]
+
+    assert row["text"] == "Look"
+    assert row["url"] is None
 
 
 def test_notifications_need_authentication():

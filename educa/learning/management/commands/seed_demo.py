@@ -120,7 +120,8 @@ ENROLLMENTS = {
     "guido": ["python-for-beginners", "music-theory-101"],
     "barbara": ["django-from-zero"],
 }
-# Each course's quiz, in its last module: (question, right answer, wrong ones).
+# Each course's quiz (every course has one, the draft too), in its last
+# module: (question, right answer, wrong ones).
 QUIZ_QUESTIONS = {
     "linear-algebra-essentials": [
         ("A 2x3 matrix times a 3x4 matrix is a matrix of size…", "2x4", ["3x3", "4x2"]),
@@ -141,6 +142,10 @@ QUIZ_QUESTIONS = {
     "classical-mechanics": [
         ("Newton's second law: F equals…", "m·a", ["m·v", "m/a"]),
         ("The SI unit of energy is the…", "joule", ["watt", "newton"]),
+    ],
+    "number-theory-notes": [
+        ("Which of these numbers is prime?", "97", ["91", "87"]),
+        ("17 mod 5 is…", "2", ["3", "1"]),
     ],
 }
 # What the students have done, by course slug: "done" completes every
@@ -257,8 +262,7 @@ class Command(BaseCommand):
             )
             for number, module_title in enumerate(module_titles):
                 module = self._module(course, number, module_title)
-            if slug in QUIZ_QUESTIONS:
-                self._quiz(module, QUIZ_QUESTIONS[slug])
+            self._quiz(module, QUIZ_QUESTIONS[slug])
             if slug not in DRAFTS:
                 publish_course(course=course, by=course.owner)
             created.append(slug)
