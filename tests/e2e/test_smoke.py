@@ -29,6 +29,11 @@ def test_embedded_default_serves_catalog_and_login(tmp_path):
                 f"{base_url}/api/courses/?search=lovelace", timeout=10
             )
         )
+        by_module = urllib.request.urlopen(f"{base_url}/?q=kinematics", timeout=10)
+        by_module_html = by_module.read().decode()
+        graphql_search = graphql(
+            base_url, '{ courses(search: "turing") { totalCount results { title } } }'
+        )
         heard = chat_between_demo_people(base_url)
 
     assert catalog.status == 200
@@ -43,8 +48,27 @@ def test_embedded_default_serves_catalog_and_login(tmp_path):
         "Music Theory 101",
         "Python for Beginners",
     ]
+    assert "1 result for “kinematics”" in by_module_html  # a module title
+    assert "Classical Mechanics" in by_module_html
+    found = graphql_search["courses"]
+    assert found["totalCount"] == 2  # the instructor's name, through GraphQL
+    assert sorted(c["title"] for c in found["results"]) == [
+        "Classical Mechanics",
+        "Django from Zero",
+    ]
     assert (data_dir / "educa.sqlite3").exists()
     assert heard["message"] == "hello from the embedded default"
+
+
+def graphql(base_url: str, query: str) -> dict:
+    request = urllib.request.Request(
+        f"{base_url}/graphql/",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    answer = json.load(urllib.request.urlopen(request, timeout=10))
+    assert "errors" not in answer, answer
+    return answer["data"]
 
 
 def demo_token(base_url: str, username: str) -> str:

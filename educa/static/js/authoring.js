@@ -130,7 +130,8 @@
         const html = template.innerHTML.replace(/__prefix__/g, String(index));
         list.insertAdjacentHTML("beforeend", html);
         total.value = String(index + 1);
-        list.lastElementChild.querySelector("input, textarea").focus();
+        // The first field people type in (the hidden id and course come before it).
+        list.lastElementChild.querySelector("input:not([type=hidden]), textarea").focus();
       });
     }
     // Name what ticking "Delete" takes with it before it goes.
