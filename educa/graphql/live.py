@@ -179,8 +179,9 @@ class SharedFeed:
             await self.send(frame, new=False)
 
     async def send(self, frame: Frame, *, new: bool) -> None:
-        """Execute `frame` (a change: the item it changed, as it is now)
-        once, for every live member that has not had it."""
+        """Send every live member that has not had it the result of a `new`
+        item's frame, or of the item a change frame names, as it is now:
+        executed once, and only if some member is to receive it."""
         executed = False
         payload = None
         for member in list(self.members):
