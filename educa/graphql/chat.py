@@ -21,6 +21,7 @@ from educa.chat.selectors import (
     message_frame,
     messages_after,
     room_history,
+    room_messages,
     room_title,
     rooms_for_user,
 )
@@ -35,11 +36,13 @@ from educa.graphql.arguments import (
 )
 from educa.graphql.context import Info
 from educa.graphql.errors import bad_input, forbidden, not_found, rate_limited
-from educa.graphql.live import Shared, replay_then_live
+from educa.graphql.live import Changes, Shared, replay_then_live
 from educa.graphql.permissions import signed_in
 from educa.realtime.groups import room_group, user_group
 
 NOT_MEMBER = "Only the room's members may use it."
+# The room's events that change a message already sent.
+CHANGES = frozenset({"message_edited", "message_deleted"})
 
 
 @strawberry.type
@@ -300,12 +303,22 @@ def _backlog(room_id: int):
     return backlog
 
 
+def _as_now(room_id: int):
+    def load(frame: dict[str, Any]) -> dict[str, Any] | None:
+        message = room_messages(room_id).filter(pk=frame["id"]).first()
+        return None if message is None else message_frame(message)
+
+    return load
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
         description="The room's messages: those stored after `after` (none "
-        "without it), then live ones, each once and in id order. Ends with "
-        "FORBIDDEN when I may no longer use the room."
+        "without it), then live ones, each once and in id order. A message "
+        "edited or deleted meanwhile comes again, with the same id, as it is "
+        "now (`edited`, or `deleted` and no text). Ends with FORBIDDEN when I "
+        "may no longer use the room."
     )
     async def chat_messages(
         self, info: Info, room_id: strawberry.ID, after: strawberry.ID | None = None
@@ -330,5 +343,6 @@ class Subscription:
             access_changed=access_changed,
             # A message's fields are the same for every reader.
             shared=Shared(group=room_group(room.pk), root=MessageType.of),
+            changes=Changes(kinds=CHANGES, load=_as_now(room.pk)),
         ):
             yield MessageType.of(frame)

@@ -17,6 +17,13 @@ Each subscription still listens to its own user's stream (access changes),
 replays on its own, and, until it is caught up or while its access is being
 checked again, has the shared events queued for its own generator, so the
 order and the once-only guarantee are those of the unshared path.
+
+Changes. Some events change an item already sent (a message edited or
+deleted): they carry the id of that item, so they go out whatever the
+cursor, as the item is now (read from the database once per event and
+document on a worker, or once per subscription while it is not live), and
+never move the cursor: each new item still arrives once and in order, and
+a client replaces the item it holds with the same id.
 """
 
 import asyncio
@@ -130,15 +137,33 @@ class Shared:
     root: Callable[[Frame], Any]
 
 
+@dataclass(frozen=True)
+class Changes:
+    """Events of `kinds` change an item already sent; `load(frame)` (run in
+    a database thread) is that item's frame as it is now, or None when
+    there is nothing to send."""
+
+    kinds: frozenset[str]
+    load: Callable[[Frame], Frame | None]
+
+
 class SharedFeed:
     """The listener of one shared group on behalf of every subscription of
     this worker with the same document, operation name and result variables
     (`result_variables`)."""
 
-    def __init__(self, key: tuple, shared: Shared, kind: str, operation: Operation):
+    def __init__(
+        self,
+        key: tuple,
+        shared: Shared,
+        kind: str,
+        changes: Changes | None,
+        operation: Operation,
+    ):
         self.key = key
         self.shared = shared
         self.kind = kind
+        self.changes = changes
         self.schema = operation.handler.schema
         self.query = operation.query
         self.variables = operation.variables
@@ -147,18 +172,36 @@ class SharedFeed:
 
     async def deliver(self, event: Event) -> None:
         frame = event.frame
-        if frame.get("type") != self.kind:
-            return
+        kind = frame.get("type")
+        if kind == self.kind:
+            await self.send(frame, new=True)
+        elif self.changes is not None and kind in self.changes.kinds:
+            await self.send(frame, new=False)
+
+    async def send(self, frame: Frame, *, new: bool) -> None:
+        """Send every live member that has not had it the result of a `new`
+        item's frame, or of the item a change frame names, as it is now:
+        executed once, and only if some member is to receive it."""
+        executed = False
         payload = None
         for member in list(self.members):
             if not member.live:
                 member.hold(frame)
                 continue
-            if frame["id"] <= member.sent or not member.running():
+            if (new and frame["id"] <= member.sent) or not member.running():
                 continue
+            if not executed:
+                executed = True
+                item = (
+                    frame
+                    if new
+                    else await database_sync_to_async(self.changes.load)(frame)
+                )
+                payload = None if item is None else await self.execute(item)
             if payload is None:
-                payload = await self.execute(frame)
-            member.sent = frame["id"]
+                continue
+            if new:
+                member.sent = frame["id"]
             try:
                 await member.socket.send(text_data=f"{member.next_prefix}{payload}}}")
             except Exception:
@@ -239,7 +282,9 @@ def result_variables(query: str, operation_name: str | None) -> frozenset[str]:
     return frozenset(found.names)
 
 
-def _join(shared: Shared, kind: str, member: Member) -> SharedFeed:
+def _join(
+    shared: Shared, kind: str, changes: Changes | None, member: Member
+) -> SharedFeed:
     operation = member.operation
     given = operation.variables or {}
     used = result_variables(operation.query, operation.operation_name)
@@ -249,7 +294,7 @@ def _join(shared: Shared, kind: str, member: Member) -> SharedFeed:
     key = (shared.group, operation.query, operation.operation_name, variables)
     feeds = _shared_feeds()
     if key not in feeds:
-        feeds[key] = SharedFeed(key, shared, kind, operation)
+        feeds[key] = SharedFeed(key, shared, kind, changes, operation)
     feed = feeds[key]
     feed.members[member] = None
     return feed
@@ -275,9 +320,12 @@ async def replay_then_live(
     backlog: Callable[[int], list[Frame]],
     access_changed: Callable[[Frame], Awaitable[None]] | None = None,
     shared: Shared | None = None,
+    changes: Changes | None = None,
 ) -> AsyncGenerator[Frame, None]:
     """Frames of type `kind`: those `backlog(after)` replays (in batches,
-    oldest first; none without `after`), then live ones with higher ids.
+    oldest first; none without `after`), then live ones with higher ids;
+    and, after the replay, for each live event of `changes`, the item it
+    changed as `changes.load` reads it.
 
     `access_changed(frame)` runs when the user's access changes and raises to
     end the subscription when it must. With `shared`, its group's live
@@ -293,7 +341,7 @@ async def replay_then_live(
     else:
         feed = Member(socket, operation)
         groups = list(groups)
-        joined = _join(shared, kind, feed)
+        joined = _join(shared, kind, changes, feed)
     try:
         await fanout.subscribe(feed, groups)
         if joined is not None:
@@ -326,6 +374,10 @@ async def replay_then_live(
             if event == kind and frame["id"] > sent:
                 sent = frame["id"]
                 yield frame
+            elif changes is not None and event in changes.kinds:
+                item = await database_sync_to_async(changes.load)(frame)
+                if item is not None:
+                    yield item
             elif event == ACCESS_CHANGED and access_changed is not None:
                 await access_changed(frame)
     finally:
