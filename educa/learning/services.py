@@ -8,19 +8,20 @@ marked done at once), so counts taken inside the transaction are true.
 
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from educa.accounts.models import User
 from educa.courses.models import Content, Course, Enrollment, Quiz
-from educa.learning.grading import clean_answers, freeze_questions, grade
+from educa.learning.grading import clean_answers, freeze_questions, graded_answers
 from educa.learning.models import (
-    AttemptAnswer,
+    SUBMIT_GRACE,
     Certificate,
     ContentCompletion,
     QuizAttempt,
@@ -134,7 +135,7 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     now = timezone.now()
     attempts = list(
         QuizAttempt.objects.filter(student=student, quiz=quiz)
-        .defer("questions")
+        .defer("questions", "answers")
         .order_by("number")
     )
     for attempt in attempts:
@@ -186,44 +187,51 @@ def submit_attempt(
     """
     if attempt.student_id != student.pk:
         raise PermissionDenied("This is not your attempt.")
-    quiz, questions = attempt.quiz, attempt.questions  # frozen at its start
-    _lock_enrollment(student, quiz.course)
-    attempt = (
-        QuizAttempt.objects.select_for_update().defer("questions").get(pk=attempt.pk)
-    )
-    attempt.quiz, attempt.questions = quiz, questions
     now = timezone.now()
-    if attempt.status == QuizAttempt.Status.SUBMITTED:
-        raise AttemptClosed("This attempt was already submitted.")
-    if attempt.status == QuizAttempt.Status.EXPIRED or attempt.time_is_up(now):
-        raise AttemptClosed("Time is up: this attempt's deadline has passed.")
-    responses = clean_answers(attempt.questions, answers)
-    rows = []
-    for position, question in enumerate(attempt.questions):
-        response = responses.get(question["id"])
-        points, correct = grade(question, response)
-        rows.append(
-            AttemptAnswer(
-                attempt=attempt,
-                question_id=question["id"],
-                position=position,
-                response=response,
-                points=points,
-                correct=correct,
-            )
-        )
-    AttemptAnswer.objects.bulk_create(rows)
-    attempt.score = round(sum(row.points for row in rows), 2)
-    attempt.percent = (
-        round(attempt.score * 100 / attempt.max_score, 2) if attempt.max_score else 0
+    if closed := _closed_because(attempt, now):
+        raise AttemptClosed(closed)
+    # The questions never change once the attempt started: grading needs no
+    # lock.
+    graded = graded_answers(
+        attempt.questions, clean_answers(attempt.questions, answers)
     )
-    attempt.passed = attempt.percent >= attempt.pass_percent
-    attempt.status = QuizAttempt.Status.SUBMITTED
-    attempt.submitted_at = now
-    attempt.save(update_fields=["score", "percent", "passed", "status", "submitted_at"])
+    score = round(sum(answer["points"] for answer in graded), 2)
+    percent = round(score * 100 / attempt.max_score, 2) if attempt.max_score else 0
+    quiz = attempt.quiz
+    _lock_enrollment(student, quiz.course)
+    # What was read before the lock may be stale (another tab submitted
+    # meanwhile): the row is written only if it is open and in time now,
+    # under the lock every change of status takes.
+    fields = {
+        "answers": graded,
+        "score": score,
+        "percent": percent,
+        "passed": percent >= attempt.pass_percent,
+        "status": QuizAttempt.Status.SUBMITTED,
+        "submitted_at": now,
+    }
+    still_open = QuizAttempt.objects.filter(
+        Q(deadline=None) | Q(deadline__gte=now - SUBMIT_GRACE),
+        pk=attempt.pk,
+        status=QuizAttempt.Status.OPEN,
+    )
+    if not still_open.update(**fields):
+        attempt.refresh_from_db(fields=["status", "deadline"])
+        raise AttemptClosed(_closed_because(attempt, now) or "This attempt is closed.")
+    for name, value in fields.items():
+        setattr(attempt, name, value)
     if attempt.passed:
         _quiz_passed(student, quiz)
     return attempt
+
+
+def _closed_because(attempt: QuizAttempt, now: datetime) -> str | None:
+    """Why the attempt takes no answers at `now`, or None if it does."""
+    if attempt.status == QuizAttempt.Status.SUBMITTED:
+        return "This attempt was already submitted."
+    if attempt.status == QuizAttempt.Status.EXPIRED or attempt.time_is_up(now):
+        return "Time is up: this attempt's deadline has passed."
+    return None
 
 
 def _quiz_passed(student: User, quiz: Quiz) -> None:
