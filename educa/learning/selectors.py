@@ -207,22 +207,37 @@ def quizzes_of_module(module_id: int) -> dict[int, Quiz]:
     }
 
 
-def quiz_question_bank(quiz: Quiz) -> list[dict[str, Any]]:
-    """The quiz's questions in order, as `grading.question_bank` freezes
-    them, from the shared cache. Every question edit bumps the catalog
-    generation in its transaction (quiz_services), so a copy is used only
-    while no question changed: at worst an attempt starting as an edit
-    commits gets the questions of a moment before, which it then keeps."""
-    return cached(
-        f"quiz:{quiz.pk}:questions",
-        lambda: question_bank(
+def quiz_to_take(quiz_id: int) -> Quiz | None:
+    """The quiz (its settings, not its course) with its `question_bank`,
+    the questions in order as `grading.question_bank` freezes them: what a
+    start needs, from the shared cache, or None. Every edit of a quiz, its
+    questions or its module's contents bumps the catalog generation in its
+    transaction (courses.services, quiz_services), so a copy is used only
+    while none happened: at worst an attempt starting as an edit commits
+    gets the quiz of a moment before, which it then keeps."""
+    return cached(f"quiz:{quiz_id}:to-take", lambda: _quiz_with_bank(quiz_id))
+
+
+def _quiz_with_bank(quiz_id: int) -> Quiz | None:
+    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    if quiz is not None:
+        quiz.question_bank = question_bank(
             Question.objects.filter(quiz=quiz)
             .order_by("order")
             .prefetch_related(
                 Prefetch("choices", queryset=Choice.objects.order_by("order"))
             )
-        ),
-    )
+        )
+    return quiz
+
+
+def quiz_question_bank(quiz: Quiz) -> list[dict[str, Any]]:
+    """The quiz's questions as `quiz_to_take` gives them: carried by a quiz
+    it returned, else read through it."""
+    if hasattr(quiz, "question_bank"):
+        return quiz.question_bank
+    current = quiz_to_take(quiz.pk)
+    return current.question_bank if current is not None else []
 
 
 def quiz_with_course(quiz_id: int) -> Quiz | None:

@@ -1,19 +1,22 @@
 """Writes of learning outcomes: contents done, quiz attempts, course completion.
 
-Every write for one student in one course first locks that student's
-enrollment row: it proves the enrollment, and it serialises the student's
-own concurrent requests (two tabs starting a quiz, the last two contents
-marked done at once), so counts taken inside the transaction are true.
+Every write for one student in one course but the start of an attempt
+first locks that student's enrollment row: it proves the enrollment, and it
+serialises the student's own concurrent requests (the last two contents
+marked done at once, two tabs submitting), so counts taken inside the
+transaction are true. Starting an attempt needs no lock: the database's
+unique constraints settle two tabs (`start_attempt`).
 """
 
 import secrets
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,11 +29,15 @@ from educa.learning.models import (
     ContentCompletion,
     QuizAttempt,
 )
+from educa.learning.permissions import can_record_progress
 from educa.learning.selectors import progress_counts, quiz_question_bank
 from educa.realtime.notify import notify_user
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# A start refused by the database (another tab's start won) looks again;
+# the second look finds the winner's attempt.
+START_TRIES = 3
 
 
 class AttemptClosed(Exception):
@@ -119,7 +126,6 @@ def _complete_course_if_done(student: User, course: Course) -> Certificate | Non
     return certificate
 
 
-@transaction.atomic
 def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     """The student's open attempt at `quiz` (resumed as it is, with its
     deadline), or a new one: (attempt, created).
@@ -127,24 +133,44 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     A new attempt freezes the questions as shown (shuffled when the quiz
     says so) and sets its deadline. An open attempt whose time ran out is
     closed first (it counts). Refused (PermissionDenied) to anyone who may
-    not take the quiz (`can_take_quiz`: the lock finds no enrollment), and
-    once `max_attempts` are used: counted under the enrollment lock, so two
-    tabs can never exceed it.
+    not take the quiz (`can_take_quiz`), and once `max_attempts` are used.
+
+    It takes no lock: each attempt is numbered one more than the student's
+    last, and the database keeps (quiz, student, number) unique and one
+    attempt open per student and quiz. Of two tabs starting at once one
+    inserts; the other's INSERT is refused, and its next look finds that
+    attempt and resumes it (or refuses), so no tab passes the maximum.
     """
-    _lock_enrollment(student, quiz.course)
+    if not can_record_progress(student, Course(pk=quiz.course_id)):
+        raise PermissionDenied("Only students enrolled in the course make progress.")
+    tries = START_TRIES
+    while True:
+        try:
+            return _start_or_resume(student, quiz)
+        except IntegrityError:
+            tries -= 1
+            if not tries:
+                raise
+
+
+def _start_or_resume(student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     now = timezone.now()
     attempts = list(
-        QuizAttempt.objects.filter(student=student, quiz=quiz)
-        .defer("questions", "answers")
-        .order_by("number")
+        QuizAttempt.objects.filter(student_id=student.pk, quiz_id=quiz.pk).only(
+            "number", "status", "deadline"
+        )
     )
     for attempt in attempts:
         if attempt.status != QuizAttempt.Status.OPEN:
             continue
         if not attempt.time_is_up(now):
             return QuizAttempt.objects.get(pk=attempt.pk), False
-        attempt.status = QuizAttempt.Status.EXPIRED
-        attempt.save(update_fields=["status"])
+        # A submit still in time may have closed it first: then it stays so.
+        QuizAttempt.objects.filter(
+            pk=attempt.pk,
+            status=QuizAttempt.Status.OPEN,
+            deadline__lt=now - SUBMIT_GRACE,
+        ).update(status=QuizAttempt.Status.EXPIRED)
     if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
         raise PermissionDenied(
             f"You have used all {quiz.max_attempts} attempts at this quiz."
@@ -159,16 +185,20 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     deadline = None
     if quiz.time_limit_seconds:
         deadline = now + timedelta(seconds=quiz.time_limit_seconds)
-    attempt = QuizAttempt.objects.create(
+    attempt = QuizAttempt(
         quiz=quiz,
         student=student,
-        number=len(attempts) + 1,
+        number=max((attempt.number for attempt in attempts), default=0) + 1,
         started_at=now,
         deadline=deadline,
         questions=questions,
         max_score=sum(question["points"] for question in questions),
         pass_percent=quiz.pass_percent,
     )
+    # Alone, one INSERT is its own transaction; inside a caller's, a
+    # savepoint keeps a refused one from spoiling it.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        attempt.save(force_insert=True)
     return attempt, True
 
 

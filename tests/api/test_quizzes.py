@@ -342,8 +342,9 @@ def test_a_submit_after_the_deadline_is_a_409_and_the_attempt_counts(
     assert "Time is up" in response.json()["detail"]
     assert not QuizAttempt.objects.filter(answers__isnull=False).exists()
     assert client.post(f"/api/quizzes/{quiz.pk}/attempts/").status_code == 403
+    # The refused start closed the attempt whose time ran out: it counts.
     result = client.get(f"/api/attempts/{attempt.pk}/").json()
-    assert (result["status"], result["score"]) == ("open", None)
+    assert (result["status"], result["score"]) == ("expired", None)
 
 
 def _bad_answers(attempt) -> list:
