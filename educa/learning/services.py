@@ -1,11 +1,12 @@
 """Writes of learning outcomes: contents done, quiz attempts, course completion.
 
-Every write for one student in one course but the start of an attempt
-first locks that student's enrollment row: it proves the enrollment, and it
-serialises the student's own concurrent requests (the last two contents
-marked done at once, two tabs submitting), so counts taken inside the
-transaction are true. Starting an attempt needs no lock: the database's
-unique constraints settle two tabs (`start_attempt`).
+A write that may complete the course (a content marked done, a quiz
+passed) first locks that student's enrollment row: it proves the
+enrollment, and it serialises the student's own concurrent requests (the
+last two contents done at once), so counts taken inside the transaction are
+true. Starting and failing an attempt need no lock: the database's
+constraints settle two tabs starting (`start_attempt`), and a conditional
+UPDATE two tabs submitting (`submit_attempt`).
 """
 
 import secrets
@@ -38,11 +39,18 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # A start refused by the database (another tab's start won) looks again;
 # the second look finds the winner's attempt.
 START_TRIES = 3
+NOT_ENROLLED = "Only students enrolled in the course make progress."
 
 
 class AttemptClosed(Exception):
     """The attempt takes no more answers: it was submitted, or its time ran
     out (transports answer 409)."""
+
+
+def _require_enrollment(student: User, course: Course) -> None:
+    """Refuse anyone not enrolled in `course`, without a lock."""
+    if not can_record_progress(student, course):
+        raise PermissionDenied(NOT_ENROLLED)
 
 
 def _lock_enrollment(student: User, course: Course) -> None:
@@ -54,7 +62,7 @@ def _lock_enrollment(student: User, course: Course) -> None:
         .values_list("pk", flat=True)
     )
     if not locked:
-        raise PermissionDenied("Only students enrolled in the course make progress.")
+        raise PermissionDenied(NOT_ENROLLED)
 
 
 def _content_course(content: Content) -> Course:
@@ -141,8 +149,7 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     inserts; the other's INSERT is refused, and its next look finds that
     attempt and resumes it (or refuses), so no tab passes the maximum.
     """
-    if not can_record_progress(student, Course(pk=quiz.course_id)):
-        raise PermissionDenied("Only students enrolled in the course make progress.")
+    _require_enrollment(student, Course(pk=quiz.course_id))
     tries = START_TRIES
     while True:
         try:
@@ -202,7 +209,6 @@ def _start_or_resume(student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     return attempt, True
 
 
-@transaction.atomic
 def submit_attempt(
     *, student: User, attempt: QuizAttempt, answers: Sequence[Any]
 ) -> QuizAttempt:
@@ -213,7 +219,13 @@ def submit_attempt(
     "text": "..."} | {"question": id, "number": 1.5}]`; questions left out
     score nothing. Bad answers are a ValidationError and store nothing.
     AttemptClosed when it was submitted already, or its deadline (plus
-    SUBMIT_GRACE) has passed: the attempt still counts.
+    SUBMIT_GRACE) has passed: the attempt still counts. Refused
+    (PermissionDenied) to a student no longer enrolled.
+
+    The attempt is written by one UPDATE that takes it only while it is
+    open and in time, so of two submits (two tabs) one is stored and the
+    other changes nothing. Only a pass, which may complete the course, runs
+    in a transaction under the enrollment lock.
     """
     if attempt.student_id != student.pk:
         raise PermissionDenied("This is not your attempt.")
@@ -227,11 +239,6 @@ def submit_attempt(
     )
     score = round(sum(answer["points"] for answer in graded), 2)
     percent = round(score * 100 / attempt.max_score, 2) if attempt.max_score else 0
-    quiz = attempt.quiz
-    _lock_enrollment(student, quiz.course)
-    # What was read before the lock may be stale (another tab submitted
-    # meanwhile): the row is written only if it is open and in time now,
-    # under the lock every change of status takes.
     fields = {
         "answers": graded,
         "score": score,
@@ -240,6 +247,22 @@ def submit_attempt(
         "status": QuizAttempt.Status.SUBMITTED,
         "submitted_at": now,
     }
+    quiz = attempt.quiz
+    if not fields["passed"]:
+        _require_enrollment(student, Course(pk=quiz.course_id))
+        _close_attempt(attempt, fields, now)
+        return attempt
+    with transaction.atomic():
+        _lock_enrollment(student, quiz.course)
+        _close_attempt(attempt, fields, now)
+        _quiz_passed(student, quiz)
+    return attempt
+
+
+def _close_attempt(attempt: QuizAttempt, fields: dict[str, Any], now: datetime) -> None:
+    """Write `fields` on the attempt if it is still open and in time at
+    `now` (what was read earlier may be stale: another tab submitted), else
+    AttemptClosed."""
     still_open = QuizAttempt.objects.filter(
         Q(deadline=None) | Q(deadline__gte=now - SUBMIT_GRACE),
         pk=attempt.pk,
@@ -250,9 +273,6 @@ def submit_attempt(
         raise AttemptClosed(_closed_because(attempt, now) or "This attempt is closed.")
     for name, value in fields.items():
         setattr(attempt, name, value)
-    if attempt.passed:
-        _quiz_passed(student, quiz)
-    return attempt
 
 
 def _closed_because(attempt: QuizAttempt, now: datetime) -> str | None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from educa.courses.models import Choice, Question
 from educa.courses.quiz_services import replace_questions, update_question
-from educa.courses.services import update_content
+from educa.courses.services import unenroll, update_content
 from educa.learning.models import ContentCompletion, QuizAttempt
 from educa.learning.selectors import attempt_review, course_progress
 from educa.learning.services import AttemptClosed, start_attempt, submit_attempt
@@ -144,6 +144,24 @@ def test_a_second_submit_changes_nothing(enrolled_student, module):
     attempt.refresh_from_db()
     assert (attempt.score, attempt.passed) == (0.0, False)
     assert [answer["correct"] for answer in attempt.answers] == [False] * 4
+
+
+@pytest.mark.parametrize("answers", [right_answers, wrong_answers])
+def test_a_student_no_longer_enrolled_cannot_submit(
+    enrolled_student, course, module, answers
+):
+    quiz = quiz_of(quiz_in(module))
+    attempt, _ = start_attempt(student=enrolled_student, quiz=quiz)
+    unenroll(student=enrolled_student, course=course)
+
+    with pytest.raises(PermissionDenied, match="enrolled"):
+        submit_attempt(
+            student=enrolled_student, attempt=attempt, answers=answers(attempt)
+        )
+
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score, attempt.answers) == ("open", None, None)
+    assert not ContentCompletion.objects.exists()
 
 
 def test_a_submit_after_the_deadline_and_its_grace_is_refused_and_counts(
