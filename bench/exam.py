@@ -1,6 +1,7 @@
-"""Benchmark "the exam starts": 300 students start one quiz at once, then submit.
+"""Benchmark "the exam starts": 300 students start one quiz, then submit.
 
     flock /tmp/educa-bench.lock .venv/bin/python bench/exam.py [--rounds 3]
+        [--submit-seconds 60]
 
 Creates (once) and seeds its own PostgreSQL database `educa_bench_exam`: a
 course of 8 modules of 6 contents and a quiz of 20 questions (8 single
@@ -10,25 +11,34 @@ database 13 and starts one uvicorn worker with production settings, as
 bench/http_api.py does (whose helpers it uses), serving bench/reference.py,
 so the plain-Django reference (`/bench/django/`) runs on the same worker.
 
-Each client is a student holding its own keep-alive connection (opened
-before the clock starts). A burst writes one request on every connection at
-the same instant and waits for all the answers; its rate is requests ÷ (first
-write → last answer), and every request's latency is kept. Each round:
+Each student holds its own keep-alive connection, opened before the clock
+starts (and reopened, as browsers do, when the server closed it idle).
+Each round measures two things, attempts deleted before each:
 
-    django · contents · django · start · django · submit · django
+1. Capacity, in bursts: a burst writes one request on every connection at
+   the same instant and waits for all the answers; its rate is requests ÷
+   (first write → last answer). The steps
 
-- `django`: GET /bench/django/ (plain Django, no database), the reference;
-  each step is compared with the mean of the django bursts around it;
-- `contents`: GET /api/courses/{id}/contents/ (the REST benchmark's endpoint,
-  for the same comparison made the same way);
-- `start`: POST /api/quizzes/{id}/attempts/, and a second one at the same
-  instant from every tenth student (a second tab): 330 requests;
-- `submit`: POST /api/attempts/{id}/submit/ with all 20 answers (half the
-  students right, half wrong), everybody at once: the deadline's rush.
+       django · contents · django · start · django · submit · django
 
-Then it counts from the database: submissions lost (answered 200 but not
-stored as submitted), attempts over the maximum, and 5xx answers. Attempts
-are deleted before each round. See bench/README.md.
+   - `django`: GET /bench/django/ (plain Django, no database), the
+     reference; each step is compared with the mean of the django bursts
+     around it (the "fraction of plain Django");
+   - `contents`: GET /api/courses/{id}/contents/ (the REST benchmark's
+     endpoint), compared the same way;
+   - `start`: POST /api/quizzes/{id}/attempts/, and a second one from every
+     tenth student (a second tab): 330 requests;
+   - `submit`: POST /api/attempts/{id}/submit/ with all 20 answers (half
+     the students right, half wrong).
+
+2. The exam as issue 14 describes it: the 330 starts sent one by one at
+   evenly spaced instants over one second (students in a random order),
+   then the 300 submissions evenly over the next `--submit-seconds` (60).
+   Latency (p50, p99, max) runs from each request's own send.
+
+After each step that submits it counts from the database: submissions lost
+(answered 200 but not stored as submitted), students with more attempts
+than the one allowed, and 5xx answers. See bench/README.md.
 """
 
 import argparse

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     Exists,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -262,6 +263,32 @@ def content_of_quiz(quiz: Quiz) -> Content | None:
         content_type__model="quiz",
         object_id=quiz.pk,
     ).first()
+
+
+def enrolled_attempts(student: User, quiz: Quiz) -> list[QuizAttempt] | None:
+    """The student's attempts at the quiz (number, status and deadline
+    only), or None when the student is not enrolled in its course: one
+    query, the enrollment joined to the attempts."""
+    rows = list(
+        Enrollment.objects.filter(student_id=student.pk, course_id=quiz.course_id)
+        .annotate(
+            attempt=FilteredRelation(
+                "student__quiz_attempts",
+                condition=Q(student__quiz_attempts__quiz_id=quiz.pk),
+            )
+        )
+        .order_by()
+        .values_list(
+            "attempt__pk", "attempt__number", "attempt__status", "attempt__deadline"
+        )
+    )
+    if not rows:
+        return None
+    return [
+        QuizAttempt(pk=pk, number=number, status=status, deadline=deadline)
+        for pk, number, status, deadline in rows
+        if pk is not None
+    ]
 
 
 def attempts_of(student: User, quiz: Quiz) -> list[QuizAttempt]:

@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from educa.accounts.models import User
@@ -30,27 +30,26 @@ from educa.learning.models import (
     ContentCompletion,
     QuizAttempt,
 )
-from educa.learning.permissions import can_record_progress
-from educa.learning.selectors import progress_counts, quiz_question_bank
+from educa.learning.selectors import (
+    enrolled_attempts,
+    progress_counts,
+    quiz_question_bank,
+)
 from educa.realtime.notify import notify_user
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-# A start refused by the database (another tab's start won) looks again;
-# the second look finds the winner's attempt.
-START_TRIES = 3
+# A start refused by the database (another tab's start won) looks again.
+# The winner's row can show in reads a moment after the refusal (eight
+# threads starting and submitting in a loop needed more than three looks),
+# so a few more; the constraints alone keep the count within the maximum.
+START_TRIES = 10
 NOT_ENROLLED = "Only students enrolled in the course make progress."
 
 
 class AttemptClosed(Exception):
     """The attempt takes no more answers: it was submitted, or its time ran
     out (transports answer 409)."""
-
-
-def _require_enrollment(student: User, course: Course) -> None:
-    """Refuse anyone not enrolled in `course`, without a lock."""
-    if not can_record_progress(student, course):
-        raise PermissionDenied(NOT_ENROLLED)
 
 
 def _lock_enrollment(student: User, course: Course) -> None:
@@ -149,7 +148,6 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     inserts; the other's INSERT is refused, and its next look finds that
     attempt and resumes it (or refuses), so no tab passes the maximum.
     """
-    _require_enrollment(student, Course(pk=quiz.course_id))
     tries = START_TRIES
     while True:
         try:
@@ -162,11 +160,9 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
 
 def _start_or_resume(student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     now = timezone.now()
-    attempts = list(
-        QuizAttempt.objects.filter(student_id=student.pk, quiz_id=quiz.pk).only(
-            "number", "status", "deadline"
-        )
-    )
+    attempts = enrolled_attempts(student, quiz)
+    if attempts is None:
+        raise PermissionDenied(NOT_ENROLLED)
     for attempt in attempts:
         if attempt.status != QuizAttempt.Status.OPEN:
             continue
@@ -249,28 +245,37 @@ def submit_attempt(
     }
     quiz = attempt.quiz
     if not fields["passed"]:
-        _require_enrollment(student, Course(pk=quiz.course_id))
-        _close_attempt(attempt, fields, now)
+        _close_attempt(attempt, fields, now, course_id=quiz.course_id)
         return attempt
     with transaction.atomic():
         _lock_enrollment(student, quiz.course)
-        _close_attempt(attempt, fields, now)
+        _close_attempt(attempt, fields, now, course_id=quiz.course_id)
         _quiz_passed(student, quiz)
     return attempt
 
 
-def _close_attempt(attempt: QuizAttempt, fields: dict[str, Any], now: datetime) -> None:
+def _close_attempt(
+    attempt: QuizAttempt, fields: dict[str, Any], now: datetime, *, course_id: int
+) -> None:
     """Write `fields` on the attempt if it is still open and in time at
-    `now` (what was read earlier may be stale: another tab submitted), else
-    AttemptClosed."""
+    `now` (what was read earlier may be stale: another tab submitted) and
+    its student still enrolled in course `course_id`, in one statement;
+    else AttemptClosed, or PermissionDenied."""
     still_open = QuizAttempt.objects.filter(
         Q(deadline=None) | Q(deadline__gte=now - SUBMIT_GRACE),
+        Exists(
+            Enrollment.objects.filter(
+                student_id=OuterRef("student_id"), course_id=course_id
+            )
+        ),
         pk=attempt.pk,
         status=QuizAttempt.Status.OPEN,
     )
     if not still_open.update(**fields):
         attempt.refresh_from_db(fields=["status", "deadline"])
-        raise AttemptClosed(_closed_because(attempt, now) or "This attempt is closed.")
+        if closed := _closed_because(attempt, now):
+            raise AttemptClosed(closed)
+        raise PermissionDenied(NOT_ENROLLED)
     for name, value in fields.items():
         setattr(attempt, name, value)
 
