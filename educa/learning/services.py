@@ -145,8 +145,9 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     It takes no lock: each attempt is numbered one more than the student's
     last, and the database keeps (quiz, student, number) unique and one
     attempt open per student and quiz. Of two tabs starting at once one
-    inserts; the other's INSERT is refused, and its next look finds that
-    attempt and resumes it (or refuses), so no tab passes the maximum.
+    inserts; the other's INSERT is refused, and it looks again (up to
+    START_TRIES times) until it finds that attempt and resumes it (or
+    refuses), so no tab passes the maximum.
     """
     tries = START_TRIES
     while True:
