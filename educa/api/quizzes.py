@@ -36,7 +36,7 @@ from educa.learning.selectors import (
     certificate_by_code,
     course_gradebook,
     course_progress,
-    quiz_with_course,
+    quiz_to_take,
 )
 from educa.learning.services import (
     complete_content,
@@ -366,7 +366,7 @@ class QuizAttemptsView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Start an attempt, or get the open one back with its remaining time.
         Only the course's enrolled students; 403 once every attempt is used."""
-        quiz = quiz_with_course(pk)
+        quiz = quiz_to_take(pk)
         if quiz is None:
             raise NotFound()
         # start_attempt refuses whoever may not take it (can_take_quiz), under

@@ -210,3 +210,25 @@ def grade(
         distance = abs(response["number"] - question["answer"])
         right = distance <= question["tolerance"] + slack
     return (float(points), True) if right else (0.0, False)
+
+
+def graded_answers(
+    questions: Sequence[Mapping[str, Any]], responses: Mapping[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every frozen question graded, in the attempt's order, as the attempt
+    stores them: `{"question": id, "response": {...} | None, "points",
+    "correct"}`. `responses` comes from `clean_answers`; a question left out
+    is unanswered."""
+    graded = []
+    for question in questions:
+        response = responses.get(question["id"])
+        points, correct = grade(question, response)
+        graded.append(
+            {
+                "question": question["id"],
+                "response": response,
+                "points": points,
+                "correct": correct,
+            }
+        )
+    return graded

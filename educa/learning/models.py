@@ -52,7 +52,10 @@ class QuizAttempt(models.Model):
 
     `questions` holds them as the student saw them (order, choices and what
     is right): later edits of the quiz change neither the attempt nor its
-    score. It never leaves the server whole.
+    score. It never leaves the server whole. `answers`, written once at
+    submit, holds what the student answered to each of them, graded, in the
+    same order: `[{"question": id, "response": {...} | None, "points",
+    "correct"}]` (`grading.graded_answers`).
     """
 
     class Status(models.TextChoices):
@@ -72,6 +75,7 @@ class QuizAttempt(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     questions = models.JSONField()
+    answers = models.JSONField(null=True, blank=True)
     max_score = models.PositiveIntegerField()
     pass_percent = models.PositiveSmallIntegerField()
     score = models.FloatField(null=True, blank=True)
@@ -110,32 +114,6 @@ class QuizAttempt(models.Model):
         if self.deadline is None:
             return None
         return max(0, int((self.deadline - now).total_seconds()))
-
-
-class AttemptAnswer(models.Model):
-    """A student's answer to one question of a submitted attempt, with its points."""
-
-    attempt = models.ForeignKey(
-        QuizAttempt, related_name="answers", on_delete=models.CASCADE
-    )
-    # The question's id as frozen in the attempt, not a foreign key: the
-    # question may be edited or deleted later, and the answer stays as given.
-    question_id = models.PositiveBigIntegerField(db_index=True)
-    position = models.PositiveSmallIntegerField()
-    response = models.JSONField(null=True, blank=True)
-    points = models.FloatField()
-    correct = models.BooleanField()
-
-    class Meta:
-        ordering = ["attempt", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["attempt", "question_id"], name="answer_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Attempt #{self.attempt_id}, question #{self.question_id}"
 
 
 class Certificate(models.Model):

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     Exists,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -33,12 +34,7 @@ from educa.courses.caching import cached
 from educa.courses.models import Choice, Content, Course, Enrollment, Question, Quiz
 from educa.courses.selectors import enrolled_courses
 from educa.learning.grading import correct_answer, for_student, question_bank
-from educa.learning.models import (
-    AttemptAnswer,
-    Certificate,
-    ContentCompletion,
-    QuizAttempt,
-)
+from educa.learning.models import Certificate, ContentCompletion, QuizAttempt
 from educa.learning.permissions import answers_released
 
 CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,24}")
@@ -212,22 +208,37 @@ def quizzes_of_module(module_id: int) -> dict[int, Quiz]:
     }
 
 
-def quiz_question_bank(quiz: Quiz) -> list[dict[str, Any]]:
-    """The quiz's questions in order, as `grading.question_bank` freezes
-    them, from the shared cache. Every question edit bumps the catalog
-    generation in its transaction (quiz_services), so a copy is used only
-    while no question changed: at worst an attempt starting as an edit
-    commits gets the questions of a moment before, which it then keeps."""
-    return cached(
-        f"quiz:{quiz.pk}:questions",
-        lambda: question_bank(
+def quiz_to_take(quiz_id: int) -> Quiz | None:
+    """The quiz (its settings, not its course) with its `question_bank`,
+    the questions in order as `grading.question_bank` freezes them: what a
+    start needs, from the shared cache, or None. Every edit of a quiz, its
+    questions or its module's contents bumps the catalog generation in its
+    transaction (courses.services, quiz_services), so a copy is used only
+    while none happened: at worst an attempt starting as an edit commits
+    gets the quiz of a moment before, which it then keeps."""
+    return cached(f"quiz:{quiz_id}:to-take", lambda: _quiz_with_bank(quiz_id))
+
+
+def _quiz_with_bank(quiz_id: int) -> Quiz | None:
+    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    if quiz is not None:
+        quiz.question_bank = question_bank(
             Question.objects.filter(quiz=quiz)
             .order_by("order")
             .prefetch_related(
                 Prefetch("choices", queryset=Choice.objects.order_by("order"))
             )
-        ),
-    )
+        )
+    return quiz
+
+
+def quiz_question_bank(quiz: Quiz) -> list[dict[str, Any]]:
+    """The quiz's questions as `quiz_to_take` gives them: carried by a quiz
+    it returned, else read through it."""
+    if hasattr(quiz, "question_bank"):
+        return quiz.question_bank
+    current = quiz_to_take(quiz.pk)
+    return current.question_bank if current is not None else []
 
 
 def quiz_with_course(quiz_id: int) -> Quiz | None:
@@ -254,12 +265,38 @@ def content_of_quiz(quiz: Quiz) -> Content | None:
     ).first()
 
 
+def enrolled_attempts(student: User, quiz: Quiz) -> list[QuizAttempt] | None:
+    """The student's attempts at the quiz (number, status and deadline
+    only), or None when the student is not enrolled in its course: one
+    query, the enrollment joined to the attempts."""
+    rows = list(
+        Enrollment.objects.filter(student_id=student.pk, course_id=quiz.course_id)
+        .annotate(
+            attempt=FilteredRelation(
+                "student__quiz_attempts",
+                condition=Q(student__quiz_attempts__quiz_id=quiz.pk),
+            )
+        )
+        .order_by()
+        .values_list(
+            "attempt__pk", "attempt__number", "attempt__status", "attempt__deadline"
+        )
+    )
+    if not rows:
+        return None
+    return [
+        QuizAttempt(pk=pk, number=number, status=status, deadline=deadline)
+        for pk, number, status, deadline in rows
+        if pk is not None
+    ]
+
+
 def attempts_of(student: User, quiz: Quiz) -> list[QuizAttempt]:
     """The student's attempts at the quiz, first to last (without the frozen
-    questions, which only the attempt's own page needs)."""
+    questions and answers, which only the attempt's own page needs)."""
     return list(
         QuizAttempt.objects.filter(student=student, quiz=quiz)
-        .defer("questions")
+        .defer("questions", "answers")
         .order_by("number")
     )
 
@@ -276,9 +313,9 @@ def attempt_with_quiz(attempt_id: int) -> QuizAttempt | None:
     )
 
 
-def attempt_answers(attempt: QuizAttempt) -> dict[int, AttemptAnswer]:
-    """The submitted attempt's answers by question id."""
-    return {answer.question_id: answer for answer in attempt.answers.all()}
+def attempt_answers(attempt: QuizAttempt) -> dict[int, dict[str, Any]]:
+    """The submitted attempt's graded answers by question id (none before)."""
+    return {answer["question"]: answer for answer in attempt.answers or ()}
 
 
 def attempts_used(attempt: QuizAttempt) -> int:
@@ -320,7 +357,7 @@ def attempt_review(
 ) -> AttemptReview:
     """The attempt (its quiz loaded) with each question as its student may
     see it: the questions as shown, their own answers, and what is right only
-    once released (`answers_released`). Two queries, one when the caller
+    once released (`answers_released`). One query, none when the caller
     knows how many attempts the student has made (right after submitting:
     the attempt's number, the open attempt being always the last)."""
     used = attempts_used(attempt) if attempts_used_now is None else attempts_used_now
@@ -329,14 +366,14 @@ def attempt_review(
     reviews = []
     for question in attempt.questions:
         answer = answers.get(question["id"])
-        response = answer.response if answer else None
+        response = answer["response"] if answer else None
         if released:
             reviews.append(
                 QuestionReview(
                     question=for_student(question),
                     response=response,
-                    points=answer.points if answer else 0.0,
-                    correct=answer.correct if answer else False,
+                    points=answer["points"] if answer else 0.0,
+                    correct=answer["correct"] if answer else False,
                     correct_answer=correct_answer(question),
                 )
             )
@@ -483,7 +520,7 @@ def _counted(attempts: Sequence[dict], grading: str) -> float | None:
 def course_gradebook(course: Course) -> Gradebook:
     """Every enrolled student with progress, last activity and each quiz's
     counted score; each question's share of right answers (over every
-    submitted attempt). Six queries however many students, contents,
+    submitted attempt). Five queries however many students, contents,
     quizzes and attempts."""
     total = Content.objects.filter(module__course=course).count()
     last_done = (
@@ -533,14 +570,20 @@ def course_gradebook(course: Course) -> Gradebook:
     )
     quiz_ids = [quiz.pk for quiz in quizzes]
     attempts: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    # (answered, right) per question id, over every submitted attempt.
+    tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for attempt in (
         QuizAttempt.objects.filter(
             quiz_id__in=quiz_ids, status=QuizAttempt.Status.SUBMITTED
         )
         .order_by("number")
-        .values("student_id", "quiz_id", "percent")
+        .values("student_id", "quiz_id", "percent", "answers")
     ):
         attempts[attempt["student_id"], attempt["quiz_id"]].append(attempt)
+        for answer in attempt["answers"] or ():
+            tally = tallies[answer["question"]]
+            tally[0] += 1
+            tally[1] += answer["correct"]
     rows = [
         GradebookRow(
             student=enrollment.student,
@@ -559,29 +602,22 @@ def course_gradebook(course: Course) -> Gradebook:
     return Gradebook(
         course=course,
         total_contents=total,
-        quizzes=_question_stats(quizzes),
+        quizzes=_question_stats(quizzes, tallies),
         rows=rows,
     )
 
 
-def _question_stats(quizzes: list[Quiz]) -> list[GradebookQuiz]:
+def _question_stats(
+    quizzes: list[Quiz], tallies: dict[int, list[int]]
+) -> list[GradebookQuiz]:
+    """Each quiz's current questions with their (answered, right) tallies."""
     by_quiz = {quiz.pk: GradebookQuiz(quiz) for quiz in quizzes}
     questions = list(
         Question.objects.filter(quiz_id__in=list(by_quiz)).order_by("quiz", "order")
     )
-    tallies = {
-        row["question_id"]: row
-        for row in AttemptAnswer.objects.filter(
-            question_id__in=[question.pk for question in questions],
-            attempt__status=QuizAttempt.Status.SUBMITTED,
-        )
-        .order_by()
-        .values("question_id")
-        .annotate(answered=Count("pk"), right=Count("pk", filter=Q(correct=True)))
-    }
     for question in questions:
         entry = by_quiz[question.quiz_id]
-        tally = tallies.get(question.pk, {"answered": 0, "right": 0})
+        answered, right = tallies.get(question.pk, (0, 0))
         entry.questions.append(
             QuestionStat(
                 question_id=question.pk,
@@ -589,8 +625,8 @@ def _question_stats(quizzes: list[Quiz]) -> list[GradebookQuiz]:
                 text=question.text,
                 kind=question.kind,
                 points=question.points,
-                answered=tally["answered"],
-                correct=tally["right"],
+                answered=answered,
+                correct=right,
             )
         )
     return list(by_quiz.values())

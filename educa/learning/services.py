@@ -1,36 +1,51 @@
 """Writes of learning outcomes: contents done, quiz attempts, course completion.
 
-Every write for one student in one course first locks that student's
-enrollment row: it proves the enrollment, and it serialises the student's
-own concurrent requests (two tabs starting a quiz, the last two contents
-marked done at once), so counts taken inside the transaction are true.
+A write that may complete the course (a content marked done, a quiz
+passed) first locks that student's enrollment row: it proves the
+enrollment, and it serialises the student's own concurrent requests (the
+last two contents done at once), so counts taken inside the transaction are
+true. Starting and failing an attempt need no lock: the database's
+constraints settle two tabs starting (`start_attempt`), and a conditional
+UPDATE two tabs submitting (`submit_attempt`).
 """
 
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from contextlib import nullcontext
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from educa.accounts.models import User
 from educa.courses.models import Content, Course, Enrollment, Quiz
 from educa.learning.completion_email import queue_completion_email
-from educa.learning.grading import clean_answers, freeze_questions, grade
+from educa.learning.grading import clean_answers, freeze_questions, graded_answers
 from educa.learning.models import (
-    AttemptAnswer,
+    SUBMIT_GRACE,
     Certificate,
     ContentCompletion,
     QuizAttempt,
 )
-from educa.learning.selectors import progress_counts, quiz_question_bank
+from educa.learning.selectors import (
+    enrolled_attempts,
+    progress_counts,
+    quiz_question_bank,
+)
 from educa.realtime.notify import notify_user
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# A start refused by the database (another tab's start won) looks again.
+# The winner's row can show in reads a moment after the refusal (eight
+# threads starting and submitting in a loop needed more than three looks),
+# so a few more; the constraints alone keep the count within the maximum.
+START_TRIES = 10
+NOT_ENROLLED = "Only students enrolled in the course make progress."
 
 
 class AttemptClosed(Exception):
@@ -47,7 +62,7 @@ def _lock_enrollment(student: User, course: Course) -> None:
         .values_list("pk", flat=True)
     )
     if not locked:
-        raise PermissionDenied("Only students enrolled in the course make progress.")
+        raise PermissionDenied(NOT_ENROLLED)
 
 
 def _content_course(content: Content) -> Course:
@@ -120,7 +135,6 @@ def _complete_course_if_done(student: User, course: Course) -> Certificate | Non
     return certificate
 
 
-@transaction.atomic
 def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     """The student's open attempt at `quiz` (resumed as it is, with its
     deadline), or a new one: (attempt, created).
@@ -128,24 +142,41 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     A new attempt freezes the questions as shown (shuffled when the quiz
     says so) and sets its deadline. An open attempt whose time ran out is
     closed first (it counts). Refused (PermissionDenied) to anyone who may
-    not take the quiz (`can_take_quiz`: the lock finds no enrollment), and
-    once `max_attempts` are used: counted under the enrollment lock, so two
-    tabs can never exceed it.
+    not take the quiz (`can_take_quiz`), and once `max_attempts` are used.
+
+    It takes no lock: each attempt is numbered one more than the student's
+    last, and the database keeps (quiz, student, number) unique and one
+    attempt open per student and quiz. Of two tabs starting at once one
+    inserts; the other's INSERT is refused, and it looks again (up to
+    START_TRIES times) until it finds that attempt and resumes it (or
+    refuses), so no tab passes the maximum.
     """
-    _lock_enrollment(student, quiz.course)
+    tries = START_TRIES
+    while True:
+        try:
+            return _start_or_resume(student, quiz)
+        except IntegrityError:
+            tries -= 1
+            if not tries:
+                raise
+
+
+def _start_or_resume(student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     now = timezone.now()
-    attempts = list(
-        QuizAttempt.objects.filter(student=student, quiz=quiz)
-        .defer("questions")
-        .order_by("number")
-    )
+    attempts = enrolled_attempts(student, quiz)
+    if attempts is None:
+        raise PermissionDenied(NOT_ENROLLED)
     for attempt in attempts:
         if attempt.status != QuizAttempt.Status.OPEN:
             continue
         if not attempt.time_is_up(now):
             return QuizAttempt.objects.get(pk=attempt.pk), False
-        attempt.status = QuizAttempt.Status.EXPIRED
-        attempt.save(update_fields=["status"])
+        # A submit still in time may have closed it first: then it stays so.
+        QuizAttempt.objects.filter(
+            pk=attempt.pk,
+            status=QuizAttempt.Status.OPEN,
+            deadline__lt=now - SUBMIT_GRACE,
+        ).update(status=QuizAttempt.Status.EXPIRED)
     if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
         raise PermissionDenied(
             f"You have used all {quiz.max_attempts} attempts at this quiz."
@@ -160,20 +191,23 @@ def start_attempt(*, student: User, quiz: Quiz) -> tuple[QuizAttempt, bool]:
     deadline = None
     if quiz.time_limit_seconds:
         deadline = now + timedelta(seconds=quiz.time_limit_seconds)
-    attempt = QuizAttempt.objects.create(
+    attempt = QuizAttempt(
         quiz=quiz,
         student=student,
-        number=len(attempts) + 1,
+        number=max((attempt.number for attempt in attempts), default=0) + 1,
         started_at=now,
         deadline=deadline,
         questions=questions,
         max_score=sum(question["points"] for question in questions),
         pass_percent=quiz.pass_percent,
     )
+    # Alone, one INSERT is its own transaction; inside a caller's, a
+    # savepoint keeps a refused one from spoiling it.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        attempt.save(force_insert=True)
     return attempt, True
 
 
-@transaction.atomic
 def submit_attempt(
     *, student: User, attempt: QuizAttempt, answers: Sequence[Any]
 ) -> QuizAttempt:
@@ -184,48 +218,78 @@ def submit_attempt(
     "text": "..."} | {"question": id, "number": 1.5}]`; questions left out
     score nothing. Bad answers are a ValidationError and store nothing.
     AttemptClosed when it was submitted already, or its deadline (plus
-    SUBMIT_GRACE) has passed: the attempt still counts.
+    SUBMIT_GRACE) has passed: the attempt still counts. Refused
+    (PermissionDenied) to a student no longer enrolled.
+
+    The attempt is written by one UPDATE that takes it only while it is
+    open and in time, so of two submits (two tabs) one is stored and the
+    other changes nothing. Only a pass, which may complete the course, runs
+    in a transaction under the enrollment lock.
     """
     if attempt.student_id != student.pk:
         raise PermissionDenied("This is not your attempt.")
-    quiz, questions = attempt.quiz, attempt.questions  # frozen at its start
-    _lock_enrollment(student, quiz.course)
-    attempt = (
-        QuizAttempt.objects.select_for_update().defer("questions").get(pk=attempt.pk)
-    )
-    attempt.quiz, attempt.questions = quiz, questions
     now = timezone.now()
-    if attempt.status == QuizAttempt.Status.SUBMITTED:
-        raise AttemptClosed("This attempt was already submitted.")
-    if attempt.status == QuizAttempt.Status.EXPIRED or attempt.time_is_up(now):
-        raise AttemptClosed("Time is up: this attempt's deadline has passed.")
-    responses = clean_answers(attempt.questions, answers)
-    rows = []
-    for position, question in enumerate(attempt.questions):
-        response = responses.get(question["id"])
-        points, correct = grade(question, response)
-        rows.append(
-            AttemptAnswer(
-                attempt=attempt,
-                question_id=question["id"],
-                position=position,
-                response=response,
-                points=points,
-                correct=correct,
-            )
-        )
-    AttemptAnswer.objects.bulk_create(rows)
-    attempt.score = round(sum(row.points for row in rows), 2)
-    attempt.percent = (
-        round(attempt.score * 100 / attempt.max_score, 2) if attempt.max_score else 0
+    if closed := _closed_because(attempt, now):
+        raise AttemptClosed(closed)
+    # The questions never change once the attempt started: grading needs no
+    # lock.
+    graded = graded_answers(
+        attempt.questions, clean_answers(attempt.questions, answers)
     )
-    attempt.passed = attempt.percent >= attempt.pass_percent
-    attempt.status = QuizAttempt.Status.SUBMITTED
-    attempt.submitted_at = now
-    attempt.save(update_fields=["score", "percent", "passed", "status", "submitted_at"])
-    if attempt.passed:
+    score = round(sum(answer["points"] for answer in graded), 2)
+    percent = round(score * 100 / attempt.max_score, 2) if attempt.max_score else 0
+    fields = {
+        "answers": graded,
+        "score": score,
+        "percent": percent,
+        "passed": percent >= attempt.pass_percent,
+        "status": QuizAttempt.Status.SUBMITTED,
+        "submitted_at": now,
+    }
+    quiz = attempt.quiz
+    if not fields["passed"]:
+        _close_attempt(attempt, fields, now, course_id=quiz.course_id)
+        return attempt
+    with transaction.atomic():
+        _lock_enrollment(student, quiz.course)
+        _close_attempt(attempt, fields, now, course_id=quiz.course_id)
         _quiz_passed(student, quiz)
     return attempt
+
+
+def _close_attempt(
+    attempt: QuizAttempt, fields: dict[str, Any], now: datetime, *, course_id: int
+) -> None:
+    """Write `fields` on the attempt if it is still open and in time at
+    `now` (what was read earlier may be stale: another tab submitted) and
+    its student still enrolled in course `course_id`, in one statement;
+    else AttemptClosed, or PermissionDenied."""
+    still_open = QuizAttempt.objects.filter(
+        Q(deadline=None) | Q(deadline__gte=now - SUBMIT_GRACE),
+        Exists(
+            Enrollment.objects.filter(
+                student_id=OuterRef("student_id"), course_id=course_id
+            )
+        ),
+        pk=attempt.pk,
+        status=QuizAttempt.Status.OPEN,
+    )
+    if not still_open.update(**fields):
+        attempt.refresh_from_db(fields=["status", "deadline"])
+        if closed := _closed_because(attempt, now):
+            raise AttemptClosed(closed)
+        raise PermissionDenied(NOT_ENROLLED)
+    for name, value in fields.items():
+        setattr(attempt, name, value)
+
+
+def _closed_because(attempt: QuizAttempt, now: datetime) -> str | None:
+    """Why the attempt takes no answers at `now`, or None if it does."""
+    if attempt.status == QuizAttempt.Status.SUBMITTED:
+        return "This attempt was already submitted."
+    if attempt.status == QuizAttempt.Status.EXPIRED or attempt.time_is_up(now):
+        return "Time is up: this attempt's deadline has passed."
+    return None
 
 
 def _quiz_passed(student: User, quiz: Quiz) -> None:

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from educa.courses.models import Choice, Question
 from educa.courses.quiz_services import replace_questions, update_question
-from educa.courses.services import update_content
-from educa.learning.models import AttemptAnswer, ContentCompletion, QuizAttempt
+from educa.courses.services import unenroll, update_content
+from educa.learning.models import ContentCompletion, QuizAttempt
 from educa.learning.selectors import attempt_review, course_progress
 from educa.learning.services import AttemptClosed, start_attempt, submit_attempt
 from tests.factories import ModuleFactory
@@ -122,7 +122,11 @@ def test_submitting_grades_against_the_frozen_questions(enrolled_student, module
         100.0,
         True,
     )
-    assert AttemptAnswer.objects.filter(attempt=attempt, correct=True).count() == 4
+    attempt.refresh_from_db()
+    assert [answer["correct"] for answer in attempt.answers] == [True] * 4
+    assert [answer["question"] for answer in attempt.answers] == [
+        question["id"] for question in attempt.questions
+    ]
 
 
 def test_a_second_submit_changes_nothing(enrolled_student, module):
@@ -139,7 +143,25 @@ def test_a_second_submit_changes_nothing(enrolled_student, module):
 
     attempt.refresh_from_db()
     assert (attempt.score, attempt.passed) == (0.0, False)
-    assert AttemptAnswer.objects.filter(attempt=attempt).count() == 4
+    assert [answer["correct"] for answer in attempt.answers] == [False] * 4
+
+
+@pytest.mark.parametrize("answers", [right_answers, wrong_answers])
+def test_a_student_no_longer_enrolled_cannot_submit(
+    enrolled_student, course, module, answers
+):
+    quiz = quiz_of(quiz_in(module))
+    attempt, _ = start_attempt(student=enrolled_student, quiz=quiz)
+    unenroll(student=enrolled_student, course=course)
+
+    with pytest.raises(PermissionDenied, match="enrolled"):
+        submit_attempt(
+            student=enrolled_student, attempt=attempt, answers=answers(attempt)
+        )
+
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score, attempt.answers) == ("open", None, None)
+    assert not ContentCompletion.objects.exists()
 
 
 def test_a_submit_after_the_deadline_and_its_grace_is_refused_and_counts(
@@ -156,7 +178,7 @@ def test_a_submit_after_the_deadline_and_its_grace_is_refused_and_counts(
             student=enrolled_student, attempt=attempt, answers=right_answers(attempt)
         )
 
-    assert not AttemptAnswer.objects.exists()
+    assert not QuizAttempt.objects.filter(answers__isnull=False).exists()
     with pytest.raises(PermissionDenied):
         start_attempt(student=enrolled_student, quiz=quiz)
 
@@ -205,7 +227,7 @@ def test_bad_answers_store_nothing_and_leave_the_attempt_open(enrolled_student, 
 
     attempt.refresh_from_db()
     assert (attempt.status, attempt.score) == ("open", None)
-    assert not AttemptAnswer.objects.exists()
+    assert not QuizAttempt.objects.filter(answers__isnull=False).exists()
 
 
 def test_someone_elses_attempt_cannot_be_submitted(enrolled_student, course, module):
