@@ -50,6 +50,12 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         return old_password
 
 
+class AdminPasswordChangeForm(PasswordChangeForm):
+    """The admin's own password change (/admin/password_change/)."""
+
+    required_css_class = "required"
+
+
 class LoginForm(PasswordLimitedFormMixin, AuthenticationForm):
     """The sign-in page's form."""
 
