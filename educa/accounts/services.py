@@ -62,6 +62,50 @@ def register_student(
     return user
 
 
+@transaction.atomic
+def sign_up_student(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    display_name: str = "",
+    base_url: str = "",
+) -> User | None:
+    """A sign-up from the page or the API: register_student, except that with
+    REQUIRE_EMAIL_VERIFICATION an address an account already has creates
+    nothing, e-mails that account's owner instead and returns None, so the
+    caller answers "check your inbox" either way and reveals no account.
+    A taken username is still refused (usernames are public).
+    """
+    base_url = base_url or settings.SITE_URL
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None or not settings.REQUIRE_EMAIL_VERIFICATION:
+        return register_student(
+            username=username,
+            email=email,
+            password=password,
+            display_name=display_name,
+            base_url=base_url,
+        )
+    User(username=username, email=email, display_name=display_name).full_clean(
+        exclude=["password", "email"]
+    )
+    if owner.is_active:
+        queue_email(
+            kind="signup_existing_account",
+            to=owner.email,
+            recipient_id=owner.pk,
+            context={
+                "name": owner.name,
+                "username": owner.username,
+                "email": owner.email,
+                "login_url": base_url + reverse("login"),
+                "reset_url": base_url + reverse("password_reset"),
+            },
+        )
+    return None
+
+
 def _hours(seconds: int) -> int:
     return max(1, round(seconds / 3600))
 
