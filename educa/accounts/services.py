@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -90,6 +91,9 @@ def sign_up_student(
     User(username=username, email=email, display_name=display_name).full_clean(
         exclude=["password", "email"]
     )
+    # Hashed and dropped: a new sign-up hashes its password, and an answer
+    # quicker by the hash's cost would tell that the address was taken.
+    make_password(password)
     if owner.is_active:
         queue_email(
             kind="signup_existing_account",

@@ -1,6 +1,7 @@
 """Optional e-mail verification at sign-up (REQUIRE_EMAIL_VERIFICATION)."""
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from rest_framework.test import APIClient
 
 from educa.accounts.models import User
@@ -138,3 +139,23 @@ def test_a_taken_username_is_still_refused_and_nobody_is_told(
     assert "username" in api.json()
     assert mailoutbox == []
     assert User.objects.count() == 1
+
+
+def test_a_taken_address_costs_the_same_password_hash_as_a_free_one(
+    client, student, verification_on, settings, monkeypatch
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashed = []
+    original = MD5PasswordHasher.encode
+
+    def encode(self, password, salt):
+        hashed.append(password)
+        return original(self, password, salt)
+
+    monkeypatch.setattr(MD5PasswordHasher, "encode", encode)
+
+    client.post("/students/register/", {**SIGN_UP, "email": student.email})
+    on_taken = len(hashed)
+    client.post("/students/register/", {**SIGN_UP, "username": "other"})
+
+    assert on_taken == len(hashed) - on_taken == 1
