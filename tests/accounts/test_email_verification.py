@@ -92,6 +92,9 @@ def test_sign_up_with_a_taken_address_answers_as_a_new_one_and_tells_the_owner(
     assert notice.to == [student.email]
     assert "already uses" in notice.body
     assert f'"{student.username}"' in notice.body
+    [(html, _)] = notice.alternatives
+    assert "/accounts/login/" in html
+    assert "/accounts/password/reset/" in html
     assert welcome.to == ["free@example.com"]
 
 
