@@ -138,6 +138,7 @@ class AdminLoginForm(PasswordLimitedFormMixin, AdminAuthenticationForm):
 
 class StudentRegistrationForm(UserCreationForm):
     email = forms.EmailField(help_text="We never show it to other people.")
+    field_order = ("username", "email", "display_name", "password1", "password2")
 
     class Meta(UserCreationForm.Meta):
         model = User

@@ -162,3 +162,14 @@ def test_a_taken_address_costs_the_same_password_hash_as_a_free_one(
     client.post("/students/register/", {**SIGN_UP, "username": "other"})
 
     assert on_taken == len(hashed) - on_taken == 1
+
+
+def test_the_sign_up_page_asks_for_the_address_right_after_the_username(client, db):
+    page = client.get("/students/register/").content.decode()
+
+    assert (
+        page.index('name="username"')
+        < page.index('name="email"')
+        < page.index('name="display_name"')
+        < page.index('name="password1"')
+    )
