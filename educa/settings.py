@@ -51,7 +51,7 @@ else:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "educa.accounts.apps.EducaAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

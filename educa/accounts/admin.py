@@ -1,11 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from educa.accounts.forms import AdminLoginForm
 from educa.accounts.models import User
 from educa.accounts.services import deactivate_user
-
-admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

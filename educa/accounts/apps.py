@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -20,3 +21,13 @@ class AccountsConfig(AppConfig):
             dispatch_uid="educa.accounts.ensure_instructors_group",
             weak=False,
         )
+
+
+class EducaAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with educa.accounts.admin_site.EducaAdminSite as
+    `admin.site` (Django's documented way to replace the default site), named
+    in INSTALLED_APPS; not this module's default (that is AccountsConfig)."""
+
+    default = False
+
+    default_site = "educa.accounts.admin_site.EducaAdminSite"

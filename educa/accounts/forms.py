@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -48,6 +49,12 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         old_password = self.cleaned_data["old_password"]
         check_current_password(self.user, old_password)
         return old_password
+
+
+class AdminPasswordChangeForm(PasswordChangeForm):
+    """The admin's own password change (/admin/password_change/)."""
+
+    required_css_class = "required"
 
 
 class LoginForm(PasswordLimitedFormMixin, AuthenticationForm):
@@ -131,14 +138,22 @@ class AdminLoginForm(PasswordLimitedFormMixin, AdminAuthenticationForm):
 
 class StudentRegistrationForm(UserCreationForm):
     email = forms.EmailField(help_text="We never show it to other people.")
+    field_order = ("username", "email", "display_name", "password1", "password2")
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email", "display_name")
+        # Not "email": the model's unique address constraint would refuse a
+        # taken one, which with REQUIRE_EMAIL_VERIFICATION must look like any
+        # sign-up (sign_up_student); clean_email decides instead.
+        fields = ("username", "display_name")
         help_texts = {"display_name": "Optional: the name other people see."}
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
+        if (
+            not settings.REQUIRE_EMAIL_VERIFICATION
+            and User.objects.filter(email__iexact=email).exists()
+        ):
             raise forms.ValidationError(EMAIL_UNAVAILABLE)
+        self.instance.email = email  # for the password's similarity check
         return email

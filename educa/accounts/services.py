@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -60,6 +61,53 @@ def register_student(
     if not user.email_verified:
         send_email_verification(user=user, base_url=base_url or settings.SITE_URL)
     return user
+
+
+@transaction.atomic
+def sign_up_student(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    display_name: str = "",
+    base_url: str = "",
+) -> User | None:
+    """A sign-up from the page or the API: register_student, except that with
+    REQUIRE_EMAIL_VERIFICATION an address an account already has creates
+    nothing, e-mails that account's owner instead and returns None, so the
+    caller answers "check your inbox" either way and reveals no account.
+    A taken username is still refused (usernames are public).
+    """
+    base_url = base_url or settings.SITE_URL
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None or not settings.REQUIRE_EMAIL_VERIFICATION:
+        return register_student(
+            username=username,
+            email=email,
+            password=password,
+            display_name=display_name,
+            base_url=base_url,
+        )
+    User(username=username, email=email, display_name=display_name).full_clean(
+        exclude=["password", "email"]
+    )
+    # Hashed and dropped: a new sign-up hashes its password, and an answer
+    # quicker by the hash's cost would tell that the address was taken.
+    make_password(password)
+    if owner.is_active:
+        queue_email(
+            kind="signup_existing_account",
+            to=owner.email,
+            recipient_id=owner.pk,
+            context={
+                "name": owner.name,
+                "username": owner.username,
+                "email": owner.email,
+                "login_url": base_url + reverse("login"),
+                "reset_url": base_url + reverse("password_reset"),
+            },
+        )
+    return None
 
 
 def _hours(seconds: int) -> int:

@@ -27,9 +27,9 @@ from educa.accounts.models import User
 from educa.accounts.services import (
     change_avatar,
     confirm_email_change,
-    register_student,
     remove_avatar,
     request_email_change,
+    sign_up_student,
     update_profile,
     verify_email,
 )
@@ -51,15 +51,17 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("course_list")
     form = StudentRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = register_student(
+        email = form.cleaned_data["email"]
+        user = sign_up_student(
             username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
+            email=email,
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
             base_url=_base_url(request),
         )
-        if not user.email_verified:
-            return render(request, "accounts/verify_sent.html", {"email": user.email})
+        if user is None or not user.email_verified:
+            # The same page whether the address was free or had an account.
+            return render(request, "accounts/verify_sent.html", {"email": email})
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(request, f"Welcome to Educa, {user.name}!")
         next_url = request.GET.get("next", "")

@@ -26,11 +26,11 @@ from educa.accounts.models import User
 from educa.accounts.services import (
     change_avatar,
     change_password,
-    register_student,
     remove_avatar,
     request_email_change,
     reset_password,
     send_password_reset,
+    sign_up_student,
     update_profile,
 )
 from educa.api.throttling import AuthRateThrottle
@@ -107,21 +107,38 @@ class RegistrationSerializer(serializers.Serializer):
 
 
 class RegisterView(generics.GenericAPIView):
-    """Create a student account (rate-limited per client IP)."""
+    """Create a student account (rate-limited per client IP): 201 with the
+    account, or with REQUIRE_EMAIL_VERIFICATION 202 and the same answer
+    whether the address was free or already had an account (whose owner is
+    e-mailed a notice; nothing is created)."""
 
     serializer_class = RegistrationSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [AuthRateThrottle]
 
-    @extend_schema(responses={201: UserSerializer})
+    @extend_schema(
+        responses={
+            201: UserSerializer,
+            202: inline_serializer("SignUpSent", {"detail": serializers.CharField()}),
+        }
+    )
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = register_student(
+        user = sign_up_student(
             **serializer.validated_data,
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
+        if user is None or not user.email_verified:
+            email = serializer.validated_data["email"]
+            return Response(
+                {
+                    "detail": f"We sent a link to {email}. Follow it to confirm "
+                    "the address, then sign in."
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

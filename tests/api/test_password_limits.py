@@ -187,3 +187,25 @@ def test_password_change_limits_guesses_at_the_old_password(
     assert b"Too many failed sign-ins" in response.content
     student.refresh_from_db()
     assert student.check_password(PASSWORD)
+
+
+def test_admin_password_change_limits_guesses_at_the_old_password(
+    client, small_limits, db
+):
+    admin = StudentFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    new = {"new_password1": "n3w-Passw0rd!x", "new_password2": "n3w-Passw0rd!x"}
+    guesses = [
+        client.post("/admin/password_change/", {"old_password": "guess", **new})
+        for _ in range(4)
+    ]
+
+    response = client.post("/admin/password_change/", {"old_password": PASSWORD, **new})
+
+    assert [guess.status_code for guess in guesses] == [200] * 4
+    assert b"Your password was entered incorrectly" in guesses[0].content
+    assert b"Too many failed sign-ins" in guesses[3].content
+    assert response.status_code == 200
+    assert b"Too many failed sign-ins" in response.content
+    admin.refresh_from_db()
+    assert admin.check_password(PASSWORD)
