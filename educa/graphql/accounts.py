@@ -14,7 +14,7 @@ from rest_framework_simplejwt.serializers import (
 )
 
 from educa.accounts.models import User
-from educa.accounts.services import register_student
+from educa.accounts.services import sign_up_student
 from educa.graphql.context import Info
 from educa.graphql.errors import bad_input, unauthenticated
 from educa.graphql.permissions import signed_in
@@ -88,7 +88,11 @@ class Mutation:
     def refresh_token(self, info: Info, refresh: str) -> Tokens:
         return _tokens(TokenRefreshSerializer, {"refresh": refresh}, None)
 
-    @strawberry_django.mutation(description="Student sign-up.")
+    @strawberry_django.mutation(
+        description="Student sign-up: the new account, or null when it must "
+        "first confirm its address (REQUIRE_EMAIL_VERIFICATION), the same null "
+        "whether or not the address already had an account, as REST's 202."
+    )
     def register(
         self,
         info: Info,
@@ -96,7 +100,7 @@ class Mutation:
         email: str,
         password: str,
         display_name: str = "",
-    ) -> MeType:
+    ) -> MeType | None:
         if any("\x00" in value for value in (username, email, display_name)):
             raise bad_input("Text cannot hold NUL characters.")
         if len(password) > PASSWORD_MAX_LENGTH:
@@ -111,10 +115,14 @@ class Mutation:
             raise bad_input(
                 " ".join(error.messages), {"password": error.messages}
             ) from None
-        user = register_student(
+        request = info.context.http_request
+        user = sign_up_student(
             username=username,
             email=email,
             password=password,
             display_name=display_name,
+            base_url=request.build_absolute_uri("/").rstrip("/") if request else "",
         )
+        if user is None or not user.email_verified:
+            return None
         return MeType.of(user)

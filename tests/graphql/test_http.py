@@ -298,6 +298,31 @@ def test_register_refuses_a_taken_email(graphql, student):
     assert codes(result) == ["BAD_USER_INPUT"]
 
 
+@pytest.mark.parametrize("taken", [False, True])
+def test_register_with_verification_answers_alike_for_a_taken_address(
+    graphql,
+    student,
+    django_user_model,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    taken,
+):
+    settings.REQUIRE_EMAIL_VERIFICATION = True
+    email = student.email if taken else "newbie@example.com"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = graphql(
+            REGISTER, {"u": "newbie", "e": email, "p": "a-long-passphrase-9"}
+        )
+
+    assert result["data"] == {"register": None}
+    assert "errors" not in result
+    assert django_user_model.objects.filter(username="newbie").exists() is not taken
+    [message] = mailoutbox
+    assert message.to == [email]
+
+
 def test_course_outline_is_public(graphql):
     course = CourseFactory()
 
