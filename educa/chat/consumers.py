@@ -43,6 +43,7 @@ from educa.chat.protocol import (
     refusal_frame,
 )
 from educa.chat.selectors import (
+    compact_frame,
     message_frame,
     messages_after,
     unread_message_counts,
@@ -117,7 +118,10 @@ def change_as(user: User, room: Room, frame: Edit | Delete) -> Message:
 
 
 def replay_batch(room_id: int, after: int) -> list[dict[str, Any]]:
-    return [message_frame(message) for message in messages_after(room_id, after)]
+    return [
+        compact_frame(message_frame(message))
+        for message in messages_after(room_id, after)
+    ]
 
 
 def validation_code(error: ValidationError) -> str:

@@ -204,7 +204,9 @@ def attachment_frame(attachment: Attachment) -> dict[str, Any]:
 def message_frame(
     message: Message, *, attachments: Iterable[Attachment] | None = None
 ) -> dict[str, Any]:
-    """The `chat_message` server frame (the seed's fields plus more).
+    """The `chat_message` frame with every key (the seed's fields plus
+    more), as the REST API and the pages give it; sockets send
+    `compact_frame` of it.
 
     Needs `sender` selected, and `attachments` prefetched unless given.
     """
@@ -232,17 +234,45 @@ def message_frame(
     return frame
 
 
+def plain_html(text: str) -> str:
+    """The html of a text Markdown leaves as it is: escaped, in a paragraph
+    (as nh3 writes it, so it can be compared with a stored `html`)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<p>{escaped}</p>"
+
+
+def _without_plain_html(frame: dict[str, Any]) -> dict[str, Any]:
+    if frame["html"] == plain_html(frame["message"]):
+        del frame["html"]
+    return frame
+
+
+def compact_frame(frame: dict[str, Any]) -> dict[str, Any]:
+    """A `message_frame` as the socket sends it, to every socket of the
+    room: `edited` and `deleted` only when set, `html` only when it says
+    more than `message` (a client shows a missing `html` as the text in a
+    paragraph), so a plain message costs no more bytes than before them."""
+    if frame["edited"] is None:
+        del frame["edited"]
+    if not frame["deleted"]:
+        del frame["deleted"]
+    return _without_plain_html(frame)
+
+
 def message_edited_frame(message: Message) -> dict[str, Any]:
-    """The `message_edited` server frame: the new text of message `id`."""
-    return {
-        "type": "message_edited",
-        "id": message.pk,
-        "room": message.room_id,
-        "message": message.body,
-        "html": message.html,
-        "mentions": message.mentions,
-        "edited": message.edited.isoformat(),
-    }
+    """The `message_edited` server frame: the new text of message `id`
+    (`html` left out as in `compact_frame`)."""
+    return _without_plain_html(
+        {
+            "type": "message_edited",
+            "id": message.pk,
+            "room": message.room_id,
+            "message": message.body,
+            "html": message.html,
+            "mentions": message.mentions,
+            "edited": message.edited.isoformat(),
+        }
+    )
 
 
 def message_deleted_frame(message: Message) -> dict[str, Any]:

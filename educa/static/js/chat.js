@@ -7,7 +7,9 @@
 // progress; edits and deletions seen live.
 //
 // Message bodies are the server's sanitized Markdown (`html`, one renderer:
-// educa/markdown.py); everything else is inserted as text.
+// educa/markdown.py; absent when it is only the text in a paragraph);
+// everything else is inserted as text. `edited` and `deleted` are absent
+// when not set.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("chat-config").textContent);
@@ -180,6 +182,9 @@
     if (frame.deleted) {
       body.textContent = frame.moderated ? "This message was removed by a moderator." : "This message was deleted.";
       body.classList.add("chat-deleted-note");
+    } else if (frame.html === undefined) {
+      // The socket leaves `html` out when it is only the text in a paragraph.
+      body.replaceChildren(element("p", "", frame.message));
     } else {
       body.innerHTML = frame.html; // sanitized by the server's one renderer
     }
