@@ -104,7 +104,13 @@ def prepare_database(members: int) -> tuple[int, list[str]]:
     from educa.accounts.services import make_instructor
     from educa.chat.models import Message
     from educa.courses.models import Course, Subject
-    from educa.courses.services import create_course, enroll
+    from educa.courses.services import (
+        add_content,
+        add_module,
+        create_course,
+        enroll,
+        publish_course,
+    )
 
     owner, _ = User.objects.get_or_create(
         username="bench-owner", defaults={"email": "bench-owner@example.com"}
@@ -117,6 +123,10 @@ def prepare_database(members: int) -> tuple[int, list[str]]:
         course = create_course(
             owner=owner, subject=subject, title="Bench", slug="bench-room", overview="-"
         )
+    if not course.is_published:  # students enroll in published courses only
+        module = add_module(course=course, by=owner, title="Module")
+        add_content(module=module, by=owner, kind="text", title="Text", content="-")
+        publish_course(course=course, by=owner)
     existing = set(
         User.objects.filter(username__startswith="bench-s").values_list(
             "username", flat=True
