@@ -36,9 +36,11 @@
   const sentTimes = []; // when recent messages went out (rate pacing)
   const uploads = new Set(); // files being uploaded or ready to send
   let lastId = config.lastId;
+  // The room's edits and deletions this page has (their change numbers
+  // come in order): a reconnect asks for the later ones with ?changes=.
+  let changes = config.changes;
   let oldestId = null;
   let socket = null;
-  let connectedOnce = false;
   let retry = 0;
   let watchdog = null;
   let heartbeatMs = 25000;
@@ -597,23 +599,6 @@
     elements.set(frame.id, fresh);
   }
 
-  function reconcile() {
-    // Edits and deletions made while this page was away: the socket
-    // replays new messages only, so ask for the loaded ones again.
-    if (oldestId === null) return;
-    fetch(`${config.historyUrl}?after=${oldestId - 1}&limit=200`, { credentials: "same-origin" })
-      .then((response) => (response.ok ? response.json() : { results: [] }))
-      .then((data) => {
-        for (const fresh of data.results) {
-          const known = frames.get(fresh.id);
-          if (!known) continue;
-          if (fresh.deleted && !known.deleted) applyDelete(fresh);
-          else if (fresh.edited && fresh.edited !== known.edited) applyEdit(fresh);
-        }
-      })
-      .catch(() => {});
-  }
-
   // ---- attachments -------------------------------------------------------------
 
   function uploadFile(file) {
@@ -714,10 +699,15 @@
         break;
       }
       case "message_edited":
+        changes = Math.max(changes, frame.change);
         applyEdit(frame);
         break;
       case "message_deleted":
+        changes = Math.max(changes, frame.change);
         applyDelete(frame);
+        break;
+      case "caught_up":
+        changes = Math.max(changes, frame.changes);
         break;
       case "heartbeat":
         heartbeatMs = frame.interval * 1000;
@@ -746,13 +736,11 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    socket = new WebSocket(`${scheme}://${location.host}${config.socket}?after=${lastId}`);
+    socket = new WebSocket(`${scheme}://${location.host}${config.socket}?after=${lastId}&changes=${changes}`);
     socket.addEventListener("open", () => {
       retry = 0;
       setStatus("Connected");
       armWatchdog();
-      if (connectedOnce) reconcile();
-      connectedOnce = true;
       // Unacknowledged sends go again, in order; their client_id keeps
       // them single.
       for (const entry of outbox.values()) {
