@@ -707,7 +707,7 @@
         applyDelete(frame);
         break;
       case "caught_up":
-        changes = Math.max(changes, frame.changes);
+        changes = frame.changes; // the server's word: every change up to it is here
         break;
       case "heartbeat":
         heartbeatMs = frame.interval * 1000;
