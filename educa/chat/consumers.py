@@ -202,18 +202,16 @@ class ChatConsumer(LiveConsumer):
             for frame in frames:
                 await self.send_json(frame)
             cursor = self.replayed_up_to = frames[-1]["id"]
-        if changes is None:
-            await self.send_json(caught_up_frame(room_id, latest))
-            return
-        while changes < latest and (
-            frames := await database_sync_to_async(changes_batch)(
-                room_id, after, changes, latest
-            )
-        ):
-            for frame in frames:
-                await self.send_json(frame)
-            changes = frames[-1]["change"]
-        self.changes_up_to = latest
+        if changes is not None:
+            while changes < latest and (
+                frames := await database_sync_to_async(changes_batch)(
+                    room_id, after, changes, latest
+                )
+            ):
+                for frame in frames:
+                    await self.send_json(frame)
+                changes = frames[-1]["change"]
+            self.changes_up_to = latest
         await self.send_json(caught_up_frame(room_id, latest))
 
     def find_room(self, user: User) -> Room:
