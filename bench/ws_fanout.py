@@ -57,7 +57,9 @@ SERVER_ENV = {
 # Same settings as the server, so the tokens made here are signed alike.
 os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educa.settings")
-sys.path.insert(0, str(REPO))
+# The repository, not this script's folder, first: bench/graphql.py would
+# shadow the graphql library Educa imports.
+sys.path[0] = str(REPO)
 
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 

@@ -13,6 +13,7 @@ code, lists, quotes and links; no images, which would load from anywhere
 when a message is shown, and no headings).
 """
 
+import re
 from functools import cache
 from typing import Literal
 
@@ -86,6 +87,25 @@ def _sanitize(html: str, profile: Profile) -> str:
     )
 
 
+# A chat text of letters, digits, single-line punctuation that no Markdown
+# rule of the chat profile starts with, and no link: the renderer would give
+# it back as it is, in a paragraph. Most chat messages are such, and every
+# one is rendered when it is posted, in the path every message takes.
+_INERT = re.compile(r"(?:[^\W_]|[ ,.;:'\"?!()%$/])*")
+_ORDERED_LIST = re.compile(r"\d{1,9}[.)](?: |$)")
+
+
+def _inert(source: str) -> bool:
+    return (
+        _INERT.fullmatch(source) is not None
+        and source == source.strip()
+        and not _ORDERED_LIST.match(source)
+        and not _parser("chat").linkify.pretest(source)
+    )
+
+
 def render_markdown(source: str, *, profile: Profile = "course") -> SafeString:
     """`source` as sanitized HTML, safe to put in any page as it is."""
+    if profile == "chat" and source and _inert(source):
+        return mark_safe(f"<p>{source}</p>\n")  # noqa: S308 (no <, > or &)
     return mark_safe(_sanitize(_parser(profile).render(source), profile))  # noqa: S308

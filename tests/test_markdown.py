@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from educa.markdown import render_markdown
+from educa.markdown import _inert, _parser, _sanitize, render_markdown
 
 # Payloads from the OWASP XSS filter evasion cheat sheet, in Markdown and HTML.
 XSS_CORPUS = [
@@ -129,3 +129,50 @@ def test_course_text_keeps_headings_images_and_tables():
         elements(html)
     )
     assert "table" in tags
+
+
+# Chat texts the renderer leaves as they are (the shortcut of render_markdown
+# takes them) and near misses it must send through the full renderer.
+INERT_CHAT = [
+    "3:17:1733312345.123456",
+    "see you at 3. ok",
+    "Is it (really) 100% done?",
+    "café, naïve; \"quoted\" 'single' Ωμέγα",
+    "a/b and c/d",
+    "1.5 hours",
+    "i.e. this, e.g. that...",
+    "so... ok!",
+    "$5 each",
+    "x  y",
+]
+NEAR_MISSES = [
+    "1. first",
+    "2023) was",
+    "7.",
+    "go to example.com",
+    "http://example.org",
+    "//example.org/x",
+    "mail a@b.co",
+    "www.example.org",
+    "ok.co",
+    "a_b_c",
+    "*x*",
+    "  indented",
+    "a\tb",
+    "1 < 2",
+    "AT&T",
+    "x\u00a0y",
+    "a!(b)",
+]
+
+
+@pytest.mark.parametrize("source", INERT_CHAT + NEAR_MISSES)
+def test_chat_shortcut_renders_what_the_full_renderer_does(source):
+    full = _sanitize(_parser("chat").render(source), "chat")
+
+    assert render_markdown(source, profile="chat") == full
+
+
+def test_plain_chat_texts_take_the_shortcut_and_near_misses_do_not():
+    assert [_inert(source) for source in INERT_CHAT] == [True] * len(INERT_CHAT)
+    assert [source for source in NEAR_MISSES if _inert(source)] == ["a!(b)"]

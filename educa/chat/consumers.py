@@ -2,10 +2,12 @@
 
 Only the room's people get past the handshake (`room_for`). The socket
 subscribes to its room (and its user's stream) before it replays the backlog
-(`?after=<message id>`), holds live events while it replays, and skips live
-messages it already replayed, so a reconnecting client misses nothing and
-sees nothing twice. Every message is stored before anyone hears of it, and a
-room's messages arrive in id order on every worker (chat/services.py).
+(`?after=<message id>`, and with `?changes=<change number>` the edits and
+deletions of the messages the client had), holds live events while it
+replays, and skips live messages and changes it already replayed, so a
+reconnecting client misses nothing and sees nothing twice. Every message is
+stored before anyone hears of it, and a room's messages (and changes) arrive
+in id (change) order on every worker (chat/services.py, chat/editing.py).
 
 When the user's access changes (they unenrolled, or were deactivated) their
 stream says so, and the socket checks again: refused, it closes with 4403.
@@ -38,13 +40,19 @@ from educa.chat.protocol import (
     SendMessage,
     Typing,
     ack_frame,
+    caught_up_frame,
     member_left_frame,
     parse_client_frame,
     refusal_frame,
 )
 from educa.chat.selectors import (
+    change_frame,
+    changes_between,
+    compact_frame,
     message_frame,
     messages_after,
+    room_change,
+    room_unread_frame,
     unread_message_counts,
     unread_messages_frame,
 )
@@ -83,6 +91,9 @@ ROOM_CHATTER = frozenset(
     }
 )
 
+# Room frames carrying the room's change number (`Message.change`).
+CHANGES = frozenset({"message_edited", "message_deleted"})
+
 logger = logging.getLogger(__name__)
 
 
@@ -116,8 +127,22 @@ def change_as(user: User, room: Room, frame: Edit | Delete) -> Message:
     return delete_message(message=message, by=user)
 
 
+def changes_batch(
+    room_id: int, up_to_id: int, after: int, through: int
+) -> list[dict[str, Any]]:
+    return [
+        change_frame(message)
+        for message in changes_between(
+            room_id, up_to_id=up_to_id, after=after, through=through
+        )
+    ]
+
+
 def replay_batch(room_id: int, after: int) -> list[dict[str, Any]]:
-    return [message_frame(message) for message in messages_after(room_id, after)]
+    return [
+        compact_frame(message_frame(message))
+        for message in messages_after(room_id, after)
+    ]
 
 
 def validation_code(error: ValidationError) -> str:
@@ -128,6 +153,7 @@ class ChatConsumer(LiveConsumer):
     room: Room | None = None
     present = False
     replayed_up_to = 0
+    changes_up_to = 0
     # Room events handed over while this socket replays its backlog or
     # answers its own frame, sent right after; None: they go straight out.
     held: deque | None = None
@@ -136,6 +162,7 @@ class ChatConsumer(LiveConsumer):
         user = self.scope["user"]
         try:
             after = after_param(self.scope)
+            changes = after_param(self.scope, "changes")
             self.room = await database_sync_to_async(self.find_room)(user)
         except (ValueError, ObjectDoesNotExist, PermissionDenied):
             await self.close()  # before accept: the handshake is refused
@@ -157,13 +184,35 @@ class ChatConsumer(LiveConsumer):
             )
             await self.close(code=CLOSE_FLOOD)
             return
-        while after is not None:
-            frames = await database_sync_to_async(replay_batch)(self.room.pk, after)
+        if after is not None:
+            await self.catch_up(after, changes)
+        await self.release()
+
+    async def catch_up(self, after: int, changes: int | None) -> None:
+        """Replay the messages after `after`; with `changes`, then the edits
+        and deletions since that change number of the messages up to
+        `after`, in change order; then `caught_up`. The room's latest change
+        number, read first, bounds it: held live changes up to it are
+        skipped (replayed, or made before the replay read the message),
+        later ones go out after the replay."""
+        room_id = self.room.pk
+        latest = await database_sync_to_async(room_change)(room_id)
+        cursor = after
+        while frames := await database_sync_to_async(replay_batch)(room_id, cursor):
             for frame in frames:
                 await self.send_json(frame)
-            after = frames[-1]["id"] if frames else None
-            self.replayed_up_to = after or self.replayed_up_to
-        await self.release()
+            cursor = self.replayed_up_to = frames[-1]["id"]
+        if changes is not None:
+            while changes < latest and (
+                frames := await database_sync_to_async(changes_batch)(
+                    room_id, after, changes, latest
+                )
+            ):
+                for frame in frames:
+                    await self.send_json(frame)
+                changes = frames[-1]["change"]
+            self.changes_up_to = latest
+        await self.send_json(caught_up_frame(room_id, latest))
 
     def find_room(self, user: User) -> Room:
         kwargs = self.scope["url_route"]["kwargs"]
@@ -272,10 +321,14 @@ class ChatConsumer(LiveConsumer):
 
     async def pass_on(self, event: Event) -> None:
         frame = event.frame
-        kind, own = frame.get("type"), frame.get("user_id") == self.user.pk
-        if kind == "chat_message" and frame["id"] <= self.replayed_up_to:
+        kind = frame.get("type")
+        if kind == "chat_message":  # the fan-out's hot path: nothing else
+            if frame["id"] > self.replayed_up_to:
+                await super().pass_on(event)
             return
-        if kind == "typing" and own:
+        if kind in CHANGES and frame["change"] <= self.changes_up_to:
+            return
+        if kind == "typing" and frame.get("user_id") == self.user.pk:
             return
         if kind == "room_archived":
             self.room.status = Room.Status.ARCHIVED
@@ -284,10 +337,11 @@ class ChatConsumer(LiveConsumer):
 
 class UserStreamConsumer(RealtimeConsumer):
     """`ws/realtime/`: RealtimeConsumer's notifications and unread counts,
-    plus the `chat_message` frames of every room the user may use, and
+    plus the `chat_message` frames of every room the user may use,
     `unread_messages` (their unread messages over all rooms) once open and
     whenever their rooms change (an enrollment, a new direct or group room:
-    `access_changed`)."""
+    `access_changed`), and `room_unread` when a message of one of their
+    rooms is deleted."""
 
     rooms: tuple[str, ...] = ()
 
@@ -318,6 +372,14 @@ class UserStreamConsumer(RealtimeConsumer):
         await self.opened()
 
     async def pass_on(self, event: Event) -> None:
-        if event.frame.get("type") in ROOM_CHATTER:
+        kind = event.frame.get("type")
+        if kind == "message_deleted":
+            # It may have been unread: the room's count and the total drop.
+            await self.recount(event.frame["room"])
+        if kind in ROOM_CHATTER:
             return
         await super().pass_on(event)
+
+    async def recount(self, room_id: int) -> None:
+        counts = await database_sync_to_async(unread_message_counts)(self.scope["user"])
+        await self.send_json(room_unread_frame(room_id, counts))

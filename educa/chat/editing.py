@@ -2,7 +2,13 @@
 CHAT_EDIT_WINDOW_MINUTES, and a room's moderator (a course room's
 instructor) deletes anyone's. Every transport (socket, REST, GraphQL) calls
 these after `room_for`; the rules are the `can_*` functions of
-permissions.py, and everyone in the room hears the change after commit."""
+permissions.py, and everyone in the room hears the change after commit.
+
+Each change takes the room's next change number (`Message.change`) under
+the room's order lock, held until the room has heard of it, as messages
+are posted: every socket hears a room's changes in that order, so the
+highest number a client saw is a cursor a reconnect catches up from
+(`?changes=`, educa/chat/consumers.py)."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,14 +24,20 @@ from educa.chat.permissions import (
     can_moderate_room,
     may_use_room,
 )
-from educa.chat.selectors import message_deleted_frame, message_edited_frame
+from educa.chat.selectors import (
+    message_deleted_frame,
+    message_edited_frame,
+    room_change,
+)
 from educa.chat.services import (
     EXCERPT_LENGTH,
+    ROOM_ORDER_LOCK,
     clean_body,
     mentioned_members,
     notify_mentioned,
     render_body,
 )
+from educa.ops.locks import held
 from educa.realtime.notify import push_to_room
 from educa.realtime.services import revise_notifications
 
@@ -64,7 +76,6 @@ def _recipients(message: Message, room: Room) -> list[int]:
     return sorted(ids)
 
 
-@transaction.atomic
 def edit_message(*, message: Message, by: User, body: object) -> Message:
     """Replace the text of `by`'s own message (from `message_with_room`).
 
@@ -74,6 +85,11 @@ def edit_message(*, message: Message, by: User, body: object) -> Message:
     deleted message or a bad text. Newly @mentioned people are notified;
     the room hears `message_edited`.
     """
+    with held(ROOM_ORDER_LOCK, message.room_id), transaction.atomic():
+        return _edit(message=message, by=by, body=body)
+
+
+def _edit(*, message: Message, by: User, body: object) -> Message:
     message = _locked(message, by)
     if not can_edit_message(by, message):
         raise MessageChangeRefused(
@@ -90,7 +106,8 @@ def edit_message(*, message: Message, by: User, body: object) -> Message:
     message.html = render_body(body)
     message.mentions = [user.username for user in mentioned]
     message.edited = timezone.now()
-    message.save(update_fields=["body", "html", "mentions", "edited"])
+    message.change = _next_change(room)
+    message.save(update_fields=["body", "html", "mentions", "edited", "change"])
     revise_notifications(
         user_ids=_recipients(message, room),
         kinds=MESSAGE_KINDS,
@@ -104,7 +121,6 @@ def edit_message(*, message: Message, by: User, body: object) -> Message:
     return message
 
 
-@transaction.atomic
 def delete_message(*, message: Message, by: User) -> Message:
     """Delete a message: its text, mentions and files are gone for good;
     the row stays (ids are the history's cursor) and shows as deleted.
@@ -112,6 +128,11 @@ def delete_message(*, message: Message, by: User) -> Message:
     Its author may within the edit window; the room's moderator
     (`can_moderate_room`) always. Raises as `edit_message` does.
     """
+    with held(ROOM_ORDER_LOCK, message.room_id), transaction.atomic():
+        return _delete(message=message, by=by)
+
+
+def _delete(*, message: Message, by: User) -> Message:
     message = _locked(message, by)
     if not can_delete_message(by, message):
         raise MessageChangeRefused(
@@ -124,7 +145,10 @@ def delete_message(*, message: Message, by: User) -> Message:
     message.mentions = []
     message.deleted = timezone.now()
     message.deleted_by = by
-    message.save(update_fields=["body", "html", "mentions", "deleted", "deleted_by"])
+    message.change = _next_change(room)
+    message.save(
+        update_fields=["body", "html", "mentions", "deleted", "deleted_by", "change"]
+    )
     files = list(Attachment.objects.filter(message=message))
     Attachment.objects.filter(message=message).delete()
     transaction.on_commit(lambda: _delete_files(files))
@@ -136,6 +160,11 @@ def delete_message(*, message: Message, by: User) -> Message:
     )
     push_to_room(room.pk, message_deleted_frame(message))
     return message
+
+
+def _next_change(room: Room) -> int:
+    """The room's next change number (the caller holds the room's lock)."""
+    return room_change(room.pk) + 1
 
 
 def _window() -> int:

@@ -110,6 +110,10 @@ class Message(models.Model):
     client_id = models.UUIDField(null=True, blank=True)
     # Usernames of the room members the body @mentions.
     mentions = models.JSONField(default=list, blank=True)
+    # The room's change counter at the message's last edit or deletion
+    # (1, 2, … per room, in the order the room heard of them): the cursor a
+    # reconnecting socket catches up on changes with (`?changes=`).
+    change = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -117,6 +121,11 @@ class Message(models.Model):
             models.Index(fields=["room", "id"], name="message_room_id_idx"),
             # The missed-message sweep reads the last day's messages.
             models.Index(fields=["created"], name="message_created_idx"),
+            models.Index(
+                fields=["room", "change"],
+                condition=Q(change__isnull=False),
+                name="message_room_change_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -126,6 +126,12 @@ def ack_frame(message: Message, *, duplicate: bool) -> dict[str, Any]:
     }
 
 
+def caught_up_frame(room_id: int, changes: int) -> dict[str, Any]:
+    """After the replay a socket opened with `?after=` sends: the client has
+    every edit and deletion up to `changes` (its next `?changes=`)."""
+    return {"type": "caught_up", "room": room_id, "changes": changes}
+
+
 def member_left_frame(room_id: int, user_id: int) -> dict[str, Any]:
     """To a socket whose user may no longer use the room, before it closes."""
     return {"type": "member_left", "room": room_id, "user_id": user_id}

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
@@ -62,6 +62,27 @@ def messages_after(room_id: int, after: int) -> list[Message]:
     """One batch of what a reconnecting socket missed, oldest first."""
     return list(
         room_messages(room_id).filter(id__gt=after).order_by("id")[:REPLAY_BATCH]
+    )
+
+
+def room_change(room_id: int) -> int:
+    """The number of the room's latest edit or deletion (0: none yet)."""
+    latest = Message.objects.filter(room_id=room_id).aggregate(Max("change"))
+    return latest["change__max"] or 0
+
+
+def changes_between(
+    room_id: int, *, up_to_id: int, after: int, through: int
+) -> list[Message]:
+    """One batch of what a reconnecting socket missed of the messages it had
+    (ids up to `up_to_id`): those edited or deleted with a change number
+    after `after` and up to `through`, in change order, as they are now."""
+    return list(
+        Message.objects.filter(
+            room_id=room_id, id__lte=up_to_id, change__gt=after, change__lte=through
+        )
+        .select_related("sender")
+        .order_by("change")[:REPLAY_BATCH]
     )
 
 
@@ -190,7 +211,9 @@ def attachment_frame(attachment: Attachment) -> dict[str, Any]:
 def message_frame(
     message: Message, *, attachments: Iterable[Attachment] | None = None
 ) -> dict[str, Any]:
-    """The `chat_message` server frame (the seed's fields plus more).
+    """The `chat_message` frame with every key (the seed's fields plus
+    more), as the REST API and the pages give it; sockets send
+    `compact_frame` of it.
 
     Needs `sender` selected, and `attachments` prefetched unless given.
     """
@@ -218,29 +241,67 @@ def message_frame(
     return frame
 
 
+def plain_html(text: str) -> str:
+    """The html of a text Markdown leaves as it is: escaped, in a paragraph
+    (as nh3 writes it, so it can be compared with a stored `html`)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<p>{escaped}</p>"
+
+
+def _without_plain_html(frame: dict[str, Any]) -> dict[str, Any]:
+    if frame["html"] == plain_html(frame["message"]):
+        del frame["html"]
+    return frame
+
+
+def compact_frame(frame: dict[str, Any]) -> dict[str, Any]:
+    """A `message_frame` as the socket sends it, to every socket of the
+    room: `edited` and `deleted` only when set, `html` only when it says
+    more than `message` (a client shows a missing `html` as the text in a
+    paragraph), so a plain message costs no more bytes than before them."""
+    if frame["edited"] is None:
+        del frame["edited"]
+    if not frame["deleted"]:
+        del frame["deleted"]
+    return _without_plain_html(frame)
+
+
 def message_edited_frame(message: Message) -> dict[str, Any]:
-    """The `message_edited` server frame: the new text of message `id`."""
-    return {
-        "type": "message_edited",
-        "id": message.pk,
-        "room": message.room_id,
-        "message": message.body,
-        "html": message.html,
-        "mentions": message.mentions,
-        "edited": message.edited.isoformat(),
-    }
+    """The `message_edited` server frame: the new text of message `id`
+    (`html` left out as in `compact_frame`), and the room's `change` number
+    it took."""
+    return _without_plain_html(
+        {
+            "type": "message_edited",
+            "id": message.pk,
+            "room": message.room_id,
+            "message": message.body,
+            "html": message.html,
+            "mentions": message.mentions,
+            "edited": message.edited.isoformat(),
+            "change": message.change,
+        }
+    )
 
 
 def message_deleted_frame(message: Message) -> dict[str, Any]:
     """The `message_deleted` server frame; `moderated` when someone other
-    than its author removed it."""
+    than its author removed it; the room's `change` number it took."""
     return {
         "type": "message_deleted",
         "id": message.pk,
         "room": message.room_id,
         "deleted": message.deleted.isoformat(),
         "moderated": message.deleted_by_id != message.sender_id,
+        "change": message.change,
     }
+
+
+def change_frame(message: Message) -> dict[str, Any]:
+    """`message_deleted` or `message_edited`, as the message is now."""
+    if message.is_deleted:
+        return message_deleted_frame(message)
+    return message_edited_frame(message)
 
 
 def unread_messages_frame(counts: dict[int, int]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from educa.chat.permissions import (
 )
 from educa.chat.protocol import read_frame, room_archived_frame, typing_frame
 from educa.chat.selectors import (
+    compact_frame,
     message_frame,
     people_sharing_courses,
     room_ids_for_user,
@@ -174,7 +175,8 @@ def post_message(
                 mentions=[user.username for user in mentioned],
             )
             attachments = _claim_attachments(room, sender, message, attachment_ids)
-            push_to_room(room.pk, message_frame(message, attachments=attachments))
+            frame = message_frame(message, attachments=attachments)
+            push_to_room(room.pk, compact_frame(frame))
             _notify_readers(room, message, mentioned)
     except IntegrityError:
         earlier = _earlier_message(sender, client_id) if client_id else None
@@ -238,23 +240,28 @@ def message_summary(room: Room, message: Message) -> dict:
 
 
 def notify_mentioned(room: Room, message: Message, mentioned: Sequence[User]) -> None:
+    if not mentioned:
+        return
     summary = message_summary(room, message)
     for user in mentioned:
         notify_user(user.pk, {"type": "chat.mention", **summary})
 
 
 def _notify_readers(room: Room, message: Message, mentioned: list[User]) -> None:
+    # Runs under the room's order lock for every message: a course room
+    # message that mentions nobody builds no summary.
     notify_mentioned(room, message, mentioned)
+    if room.kind != Room.Kind.DIRECT:
+        return
     summary = message_summary(room, message)
-    if room.kind == Room.Kind.DIRECT:
-        mentioned_ids = {user.pk for user in mentioned}
-        for user_id in (
-            Membership.objects.filter(room=room)
-            .exclude(user=message.sender)
-            .values_list("user_id", flat=True)
-        ):
-            if user_id not in mentioned_ids:
-                notify_user(user_id, {"type": "chat.direct_message", **summary})
+    mentioned_ids = {user.pk for user in mentioned}
+    for user_id in (
+        Membership.objects.filter(room=room)
+        .exclude(user=message.sender)
+        .values_list("user_id", flat=True)
+    ):
+        if user_id not in mentioned_ids:
+            notify_user(user_id, {"type": "chat.direct_message", **summary})
 
 
 def _direct_key(a: User, b: User) -> str:

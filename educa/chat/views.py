@@ -19,6 +19,7 @@ from educa.chat.selectors import (
     HISTORY_LIMIT,
     message_frame,
     people_sharing_courses,
+    room_change,
     room_history,
     room_title,
     rooms_for_user,
@@ -50,6 +51,8 @@ def _render_room(request: HttpRequest, **lookup: int) -> HttpResponse:
         raise PermissionDenied("Only the room's members may read it.") from None
     rooms = _titled(list(rooms_for_user(request.user, including=found.pk)))
     room = next(each for each in rooms if each.pk == found.pk)
+    # Read before the history: a change in between is replayed, not lost.
+    changes = room_change(room.pk)
     history = room_history(room.pk)
     return render(
         request,
@@ -65,6 +68,7 @@ def _render_room(request: HttpRequest, **lookup: int) -> HttpResponse:
                 "userId": request.user.pk,
                 "avatar": request.user.avatar_url(64),
                 "lastId": history[-1].pk if history else 0,
+                "changes": changes,
                 "lastRead": room.last_read,
                 "firstUnreadId": room.first_unread_id,
                 "archived": room.is_archived,

@@ -46,14 +46,15 @@ ACCESS_REVOKED = "access_revoked"  # the user was deactivated
 SOCKET_EVENTS = frozenset({ACCESS_CHANGED, ACCESS_REVOKED})
 
 
-def after_param(scope: dict) -> int | None:
-    """`?after=<id>`: a non-negative integer, or None when absent.
+def after_param(scope: dict, name: str = "after") -> int | None:
+    """`?after=<id>` (or `?<name>=`): a non-negative integer, or None when
+    absent.
 
     Raises ValueError when present but not such an integer.
     """
     for part in scope.get("query_string", b"").decode("latin1").split("&"):
-        name, _, value = part.partition("=")
-        if name == "after":
+        key, _, value = part.partition("=")
+        if key == name:
             after = int(value)
             if after < 0:
                 raise ValueError(value)

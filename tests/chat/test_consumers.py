@@ -6,6 +6,7 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 
+from educa.chat.editing import edit_message
 from educa.chat.models import Membership, Message, Room
 from educa.chat.services import open_direct_room, post_message
 from educa.realtime import presence
@@ -301,3 +302,53 @@ async def test_typing_floods_reach_the_room_once_per_person_and_interval(
     assert "typing" not in heard
     for client in (*typists, other):
         await client.disconnect()
+
+
+async def test_a_plain_message_goes_out_without_the_keys_that_add_nothing(
+    course, enrolled_student
+):
+    sender = await connect_as(enrolled_student, room_path(course))
+
+    await sender.send_json_to({"message": "1 < 2 & 3 > 0"})
+
+    frame = await receive_type(sender, "chat_message")
+    assert frame["message"] == "1 < 2 & 3 > 0"
+    assert "html" not in frame
+    assert "edited" not in frame
+    assert "deleted" not in frame
+    stored = await database_sync_to_async(Message.objects.get)(pk=frame["id"])
+    assert stored.html == "<p>1 &lt; 2 &amp; 3 &gt; 0</p>"
+    await sender.disconnect()
+
+
+async def test_a_message_markdown_changes_carries_its_html(course, enrolled_student):
+    sender = await connect_as(enrolled_student, room_path(course))
+
+    await sender.send_json_to({"message": "a **b** at https://example.com"})
+
+    frame = await receive_type(sender, "chat_message")
+    assert frame["html"] == (
+        '<p>a <strong>b</strong> at <a href="https://example.com" '
+        'rel="nofollow noopener noreferrer">https://example.com</a></p>'
+    )
+    await sender.disconnect()
+
+
+async def test_a_replayed_edited_message_says_when_it_was_edited(
+    course, enrolled_student
+):
+    def edited_message() -> Message:
+        message = post_message(
+            room=course.chat_room, sender=enrolled_student, body="helo"
+        )[0]
+        return edit_message(message=message, by=enrolled_student, body="hello")
+
+    message = await database_sync_to_async(edited_message)()
+
+    late = await connect_as(course.owner, room_path(course), query="after=0")
+
+    frame = await receive_type(late, "chat_message")
+    assert frame["edited"] == message.edited.isoformat()
+    assert "deleted" not in frame
+    assert "html" not in frame
+    await late.disconnect()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from educa.chat.editing import edit_message
 from educa.chat.models import Room
 from educa.chat.services import open_direct_room, post_message
 from educa.realtime.notify import notify_user
@@ -66,9 +67,10 @@ def test_room_page_query_count_does_not_grow(
     client.force_login(enrolled_student)
 
     # session, user, the room with its course, the enrollment, the room's
-    # title and unread count, messages, attachments, and the header's two
-    # permission lookups (is the user an instructor?)
-    with django_assert_num_queries(9):
+    # title and unread count, its latest change number, messages,
+    # attachments, and the header's two permission lookups (is the user an
+    # instructor?)
+    with django_assert_num_queries(10):
         response = client.get(f"/chat/room/{course.pk}/")
 
     assert len(response.context["history"]) == count
@@ -295,3 +297,13 @@ def test_nul_characters_in_searches_and_titles_are_harmless(
     assert search.status_code == 200
     assert group.status_code == 302
     assert not Room.objects.filter(kind=Room.Kind.GROUP).exists()
+
+
+def test_room_page_gives_the_socket_its_change_cursor(client, course, enrolled_student):
+    [message] = say(course.chat_room, enrolled_student, "helo")
+    edit_message(message=message, by=enrolled_student, body="hello")
+    client.force_login(enrolled_student)
+
+    response = client.get(f"/chat/room/{course.pk}/")
+
+    assert response.context["chat_config"]["changes"] == 1

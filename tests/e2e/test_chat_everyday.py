@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from educa.chat.editing import delete_message, edit_message
 from educa.chat.models import Message
 from educa.chat.services import mark_read, post_message
 from educa.courses.services import enroll
@@ -298,6 +299,30 @@ def test_edits_and_deletions_are_seen_live(live_server_url, new_page, course):
     expect(gone.locator(".chat-body")).to_have_text("This message was deleted.")
     assert "answer" not in reader.locator("#chat").inner_text()
     assert Message.objects.get().body == ""
+
+
+def test_edits_and_deletions_made_during_an_outage_show_after_the_reconnect(
+    live_server_env, new_page, course
+):
+    student = EnrollmentFactory(course=course).student
+    typo, spam, kept = say(course, student, "Teh plan", "spam", "kept")
+    port = free_port()
+    page = new_page()
+    with uvicorn_server(live_server_env, port=port) as base_url:
+        open_room(page, base_url, course.owner, course)
+    expect(page.locator("#chat-status")).to_have_text("Reconnecting…")
+    edit_message(message=typo, by=student, body="The *plan*")
+    delete_message(message=spam, by=course.owner)
+
+    with uvicorn_server(live_server_env, port=port):
+        expect(page.locator(f"#message-{typo.pk} .chat-body em")).to_have_text(
+            "plan", timeout=30_000
+        )
+        expect(page.locator(f"#message-{spam.pk} .chat-body")).to_have_text(
+            "This message was removed by a moderator."
+        )
+        expect(page.locator(f"#message-{kept.pk} .chat-body")).to_have_text("kept")
+        expect(page.locator(f"#message-{typo.pk} .chat-edited")).to_be_visible()
 
 
 def test_the_instructor_moderates_and_a_student_cannot(

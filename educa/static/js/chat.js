@@ -7,7 +7,9 @@
 // progress; edits and deletions seen live.
 //
 // Message bodies are the server's sanitized Markdown (`html`, one renderer:
-// educa/markdown.py); everything else is inserted as text.
+// educa/markdown.py; absent when it is only the text in a paragraph);
+// everything else is inserted as text. `edited` and `deleted` are absent
+// when not set.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("chat-config").textContent);
@@ -34,9 +36,11 @@
   const sentTimes = []; // when recent messages went out (rate pacing)
   const uploads = new Set(); // files being uploaded or ready to send
   let lastId = config.lastId;
+  // The room's edits and deletions this page has (their change numbers
+  // come in order): a reconnect asks for the later ones with ?changes=.
+  let changes = config.changes;
   let oldestId = null;
   let socket = null;
-  let connectedOnce = false;
   let retry = 0;
   let watchdog = null;
   let heartbeatMs = 25000;
@@ -180,6 +184,9 @@
     if (frame.deleted) {
       body.textContent = frame.moderated ? "This message was removed by a moderator." : "This message was deleted.";
       body.classList.add("chat-deleted-note");
+    } else if (frame.html === undefined) {
+      // The socket leaves `html` out when it is only the text in a paragraph.
+      body.replaceChildren(element("p", "", frame.message));
     } else {
       body.innerHTML = frame.html; // sanitized by the server's one renderer
     }
@@ -592,23 +599,6 @@
     elements.set(frame.id, fresh);
   }
 
-  function reconcile() {
-    // Edits and deletions made while this page was away: the socket
-    // replays new messages only, so ask for the loaded ones again.
-    if (oldestId === null) return;
-    fetch(`${config.historyUrl}?after=${oldestId - 1}&limit=200`, { credentials: "same-origin" })
-      .then((response) => (response.ok ? response.json() : { results: [] }))
-      .then((data) => {
-        for (const fresh of data.results) {
-          const known = frames.get(fresh.id);
-          if (!known) continue;
-          if (fresh.deleted && !known.deleted) applyDelete(fresh);
-          else if (fresh.edited && fresh.edited !== known.edited) applyEdit(fresh);
-        }
-      })
-      .catch(() => {});
-  }
-
   // ---- attachments -------------------------------------------------------------
 
   function uploadFile(file) {
@@ -709,10 +699,15 @@
         break;
       }
       case "message_edited":
+        changes = Math.max(changes, frame.change);
         applyEdit(frame);
         break;
       case "message_deleted":
+        changes = Math.max(changes, frame.change);
         applyDelete(frame);
+        break;
+      case "caught_up":
+        changes = frame.changes; // the server's word: every change up to it is here
         break;
       case "heartbeat":
         heartbeatMs = frame.interval * 1000;
@@ -741,13 +736,11 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    socket = new WebSocket(`${scheme}://${location.host}${config.socket}?after=${lastId}`);
+    socket = new WebSocket(`${scheme}://${location.host}${config.socket}?after=${lastId}&changes=${changes}`);
     socket.addEventListener("open", () => {
       retry = 0;
       setStatus("Connected");
       armWatchdog();
-      if (connectedOnce) reconcile();
-      connectedOnce = true;
       // Unacknowledged sends go again, in order; their client_id keeps
       // them single.
       for (const entry of outbox.values()) {
