@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
+from tests.factories import ModuleFactory
+from tests.learning.quizzes import quiz_in, quiz_of
 from tests.websockets import _socket_test_isolation  # noqa: F401
 
 Run = Callable[..., dict[str, Any]]
@@ -52,3 +54,14 @@ def graphql(db) -> Run:
 def codes(result: dict[str, Any]) -> list[str]:
     """The `extensions.code` of each error of a result."""
     return [error["extensions"]["code"] for error in result.get("errors", [])]
+
+
+@pytest.fixture
+def module(course):
+    return ModuleFactory(course=course)
+
+
+@pytest.fixture
+def quiz(module):
+    """A quiz of three attempts passed at 50 %, as the learning tests take it."""
+    return quiz_of(quiz_in(module, max_attempts=3, pass_percent=50))

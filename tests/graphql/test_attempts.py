@@ -55,16 +55,6 @@ query($code: String!) {
 
 
 @pytest.fixture
-def module(course):
-    return ModuleFactory(course=course)
-
-
-@pytest.fixture
-def quiz(module):
-    return quiz_of(quiz_in(module, max_attempts=3, pass_percent=50))
-
-
-@pytest.fixture
 def timed_quiz(module):
     return quiz_of(
         quiz_in(

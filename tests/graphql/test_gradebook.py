@@ -6,27 +6,13 @@ from educa.learning.services import complete_content, start_attempt, submit_atte
 from tests.factories import (
     EnrollmentFactory,
     InstructorFactory,
-    ModuleFactory,
     StudentFactory,
     add_content,
 )
 from tests.graphql.conftest import codes
 from tests.learning.quizzes import (
-    quiz_in,
-    quiz_of,
     right_answers,
 )
-
-
-@pytest.fixture
-def module(course):
-    return ModuleFactory(course=course)
-
-
-@pytest.fixture
-def quiz(module):
-    return quiz_of(quiz_in(module, max_attempts=3, pass_percent=50))
-
 
 # The gradebook ------------------------------------------------------------------
 

@@ -49,16 +49,6 @@ def generation_trusted(monkeypatch):
     monkeypatch.setattr(caching, "GENERATION_CHECK_SECONDS", 3600)
 
 
-@pytest.fixture
-def module(course):
-    return ModuleFactory(course=course)
-
-
-@pytest.fixture
-def quiz(module):
-    return quiz_of(quiz_in(module, max_attempts=3, pass_percent=50))
-
-
 # Progress and contents done ---------------------------------------------
 
 

@@ -8,7 +8,6 @@ from educa.courses.models import Content, Question, Quiz
 from tests.factories import (
     EnrollmentFactory,
     InstructorFactory,
-    ModuleFactory,
     StudentFactory,
     add_content,
 )
@@ -56,11 +55,6 @@ def every_kind() -> list[dict]:
         {"kind": "SHORT", "text": "Name it.", "answers": [ACCEPTED]},
         {"kind": "NUMERIC", "text": "How much?", "answer": NUMBER, "tolerance": 0.5},
     ]
-
-
-@pytest.fixture
-def module(course):
-    return ModuleFactory(course=course)
 
 
 def test_instructor_adds_a_quiz_with_every_kind_of_question(graphql, course, module):
