@@ -177,11 +177,18 @@ def test_postgres_outage_answers_503_and_heals_without_restart(tmp_path):
 
             cluster.start()
             healed = wait_for_status(f"{site.base_url}/readyz", 200)
+            # The first 200 came from one worker; the other may still answer
+            # one 503 while its pool replaces a connection the outage broke.
+            # Then both answer as before, without a restart.
+            answers: list[int] = []
+            deadline = time.monotonic() + 20
+            while answers[-4:] != [401, 200, 401, 200] and time.monotonic() < deadline:
+                answers.append(fetch(f"{site.base_url}/api/token/", wrong_login).status)
+                answers.append(fetch(f"{site.base_url}/").status)
 
             assert healed.status == 200
-            for _ in range(2):  # both workers reconnect
-                assert fetch(f"{site.base_url}/api/token/", wrong_login).status == 401
-                assert fetch(f"{site.base_url}/").status == 200
+            assert answers[-4:] == [401, 200, 401, 200], answers
+            assert answers.count(503) <= 2, answers
             assert worker_pids(site) == pids
 
 
