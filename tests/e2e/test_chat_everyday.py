@@ -267,6 +267,8 @@ def test_files_upload_with_progress_and_show_as_preview_and_card(
     image = message.locator(".chat-image img")
     expect(image).to_be_visible()
     expect(image).to_have_attribute("alt", "diagram.png")
+    # Visible is not loaded: wait for the picture's bytes before measuring it.
+    expect(image).to_have_js_property("complete", True)
     assert image.evaluate("img => img.naturalWidth") == 8
     card = message.locator(".chat-file-card")
     expect(card).to_have_text(re.compile(r"notes\.txt\s*2\.0 KB"))
