@@ -2,6 +2,8 @@
 the gradebook and certificates. Every rule is the learning app's; these
 views parse, ask, call and serialize."""
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +34,7 @@ from educa.learning.permissions import (
 from educa.learning.selectors import (
     Gradebook,
     attempt_review,
+    attempt_to_submit,
     attempt_with_quiz,
     certificate_by_code,
     course_gradebook,
@@ -369,8 +372,8 @@ class QuizAttemptsView(APIView):
         quiz = quiz_to_take(pk)
         if quiz is None:
             raise NotFound()
-        # start_attempt refuses whoever may not take it (can_take_quiz), under
-        # the lock it counts attempts with.
+        # start_attempt refuses whoever may not take it (can_take_quiz) with
+        # the same query that counts their attempts.
         attempt, created = start_attempt(student=request.user, quiz=quiz)
         return Response(
             _open_attempt_data(attempt),
@@ -378,8 +381,12 @@ class QuizAttemptsView(APIView):
         )
 
 
-def _own_attempt(request: Request, pk: int) -> QuizAttempt:
-    attempt = attempt_with_quiz(pk)
+def _own_attempt(
+    request: Request,
+    pk: int,
+    find: Callable[[int], QuizAttempt | None] = attempt_with_quiz,
+) -> QuizAttempt:
+    attempt = find(pk)
     if attempt is None or not can_view_attempt(request.user, attempt):
         raise NotFound()
     return attempt
@@ -448,7 +455,7 @@ class AttemptSubmitView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Submit the answers; questions left out score nothing. 409 for a
         second submit or after the deadline (the attempt still counts)."""
-        attempt = _own_attempt(request, pk)
+        attempt = _own_attempt(request, pk, find=attempt_to_submit)
         # SubmitSerializer documents the shape; submit_attempt checks every
         # answer against the attempt's questions (and says which is wrong).
         if not isinstance(request.data, dict) or "answers" not in request.data:

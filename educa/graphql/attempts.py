@@ -9,6 +9,7 @@ right is sent only once the quiz's review policy releases it
 never whole.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ from educa.learning.models import QuizAttempt
 from educa.learning.permissions import can_view_attempt
 from educa.learning.selectors import (
     attempt_review,
+    attempt_to_submit,
     attempt_with_quiz,
     certificate_by_code,
     quiz_with_course,
@@ -189,8 +191,12 @@ def _answers(answers: list[AnswerInput]) -> list[dict[str, Any]]:
     return given
 
 
-def _own_attempt(user: User, attempt_id: int) -> QuizAttempt:
-    attempt = attempt_with_quiz(attempt_id)
+def _own_attempt(
+    user: User,
+    attempt_id: int,
+    find: Callable[[int], QuizAttempt | None] = attempt_with_quiz,
+) -> QuizAttempt:
+    attempt = find(attempt_id)
     if attempt is None or not can_view_attempt(user, attempt):
         raise not_found("No such attempt.")
     return attempt
@@ -249,8 +255,8 @@ class Mutation:
         quiz = quiz_with_course(parse_id(quiz_id, "quizId"))
         if quiz is None:
             raise not_found("No such quiz.")
-        # start_attempt refuses whoever may not take it (can_take_quiz), under
-        # the lock it counts attempts with.
+        # start_attempt refuses whoever may not take it (can_take_quiz) with
+        # the same query that counts their attempts.
         attempt, created = start_attempt(student=user, quiz=quiz)
         return OpenAttempt.of(attempt, created=created)
 
@@ -263,7 +269,9 @@ class Mutation:
         self, info: Info, attempt_id: strawberry.ID, answers: list[AnswerInput]
     ) -> AttemptResult:
         user = signed_in(info)
-        attempt = _own_attempt(user, parse_id(attempt_id, "attemptId"))
+        attempt = _own_attempt(
+            user, parse_id(attempt_id, "attemptId"), find=attempt_to_submit
+        )
         try:
             attempt = submit_attempt(
                 student=user, attempt=attempt, answers=_answers(answers)

@@ -5,6 +5,8 @@ its result, with the right answers only once the review policy allows.
 An attempt is its student's alone: anyone else gets 404.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from educa.learning.models import QuizAttempt
 from educa.learning.permissions import can_take_quiz, can_view_attempt
 from educa.learning.selectors import (
     attempt_review,
+    attempt_to_submit,
     attempt_with_quiz,
     attempts_of,
     content_of_quiz,
@@ -85,8 +88,12 @@ def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return redirect(attempt)
 
 
-def _own_attempt(request: HttpRequest, attempt_id: int) -> QuizAttempt:
-    attempt = attempt_with_quiz(attempt_id)
+def _own_attempt(
+    request: HttpRequest,
+    attempt_id: int,
+    find: Callable[[int], QuizAttempt | None] = attempt_with_quiz,
+) -> QuizAttempt:
+    attempt = find(attempt_id)
     if attempt is None or not can_view_attempt(request.user, attempt):
         raise Http404("No such attempt.")
     return attempt
@@ -182,7 +189,7 @@ def _answers_from_form(
 def quiz_attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade the form's answers once; a bad answer shows the form again with
     what was entered, and nothing is stored."""
-    attempt = _own_attempt(request, attempt_id)
+    attempt = _own_attempt(request, attempt_id, find=attempt_to_submit)
     if attempt.status != QuizAttempt.Status.OPEN:
         messages.error(request, "This attempt is closed.")
         return redirect(attempt)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
     Exists,
@@ -36,6 +37,7 @@ from educa.courses.selectors import enrolled_courses
 from educa.learning.grading import correct_answer, for_student, question_bank
 from educa.learning.models import Certificate, ContentCompletion, QuizAttempt
 from educa.learning.permissions import answers_released
+from educa.ops.queries import instance_with_pk
 
 CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,24}")
 
@@ -121,9 +123,9 @@ def course_progress(student: User | AnonymousUser, course: Course) -> CourseProg
     )
 
 
-def progress_counts(student: User, course: Course) -> tuple[int, int]:
-    """(contents done, contents in the course): one counting query."""
-    counts = Content.objects.filter(module__course=course).aggregate(
+def progress_counts(student: User, course_id: int) -> tuple[int, int]:
+    """(contents done, contents in course `course_id`): one counting query."""
+    counts = Content.objects.filter(module__course_id=course_id).aggregate(
         done=Count(
             "pk",
             filter=Exists(
@@ -210,8 +212,10 @@ def quizzes_of_module(module_id: int) -> dict[int, Quiz]:
 
 def quiz_to_take(quiz_id: int) -> Quiz | None:
     """The quiz (its settings, not its course) with its `question_bank`,
-    the questions in order as `grading.question_bank` freezes them: what a
-    start needs, from the shared cache, or None. Every edit of a quiz, its
+    the questions in order as `grading.question_bank` freezes them, and
+    `content_id`, the content showing it (a quiz is created with its content
+    and shown by no other): what a start and a submission need, from the
+    shared cache, or None. Every edit of a quiz, its
     questions or its module's contents bumps the catalog generation in its
     transaction (courses.services, quiz_services), so a copy is used only
     while none happened: at worst an attempt starting as an edit commits
@@ -220,7 +224,14 @@ def quiz_to_take(quiz_id: int) -> Quiz | None:
 
 
 def _quiz_with_bank(quiz_id: int) -> Quiz | None:
-    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    showing_quiz = Content.objects.filter(
+        content_type=ContentType.objects.get_for_model(Quiz), object_id=quiz_id
+    ).order_by("pk")
+    quiz = (
+        Quiz.objects.annotate(content_id=Subquery(showing_quiz.values("pk")[:1]))
+        .filter(pk=quiz_id)
+        .first()
+    )
     if quiz is not None:
         quiz.question_bank = question_bank(
             Question.objects.filter(quiz=quiz)
@@ -239,6 +250,13 @@ def quiz_question_bank(quiz: Quiz) -> list[dict[str, Any]]:
         return quiz.question_bank
     current = quiz_to_take(quiz.pk)
     return current.question_bank if current is not None else []
+
+
+def quiz_content_id(quiz: Quiz) -> int | None:
+    """The id of the content showing `quiz` (which its pass marks done):
+    carried by a quiz `quiz_to_take` gave, else read through it."""
+    current = quiz if hasattr(quiz, "content_id") else quiz_to_take(quiz.pk)
+    return current.content_id if current is not None else None
 
 
 def quiz_with_course(quiz_id: int) -> Quiz | None:
@@ -311,6 +329,19 @@ def attempt_with_quiz(attempt_id: int) -> QuizAttempt | None:
     return (
         QuizAttempt.objects.select_related("quiz__course").filter(pk=attempt_id).first()
     )
+
+
+def attempt_to_submit(attempt_id: int) -> QuizAttempt | None:
+    """The attempt with its quiz as `quiz_to_take` gives it (its current
+    review policy, the content showing it), or None: what a submission
+    needs, in one fixed statement (educa/ops/queries.py) and one cache read.
+    Its course is not loaded."""
+    attempt = instance_with_pk(QuizAttempt, attempt_id)
+    quiz = quiz_to_take(attempt.quiz_id) if attempt is not None else None
+    if quiz is None:
+        return None
+    attempt.quiz = quiz
+    return attempt
 
 
 def attempt_answers(attempt: QuizAttempt) -> dict[int, dict[str, Any]]:
