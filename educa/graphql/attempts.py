@@ -9,7 +9,6 @@ right is sent only once the quiz's review policy releases it
 never whole.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -25,12 +24,10 @@ from educa.graphql.errors import bad_input, not_found
 from educa.graphql.permissions import signed_in
 from educa.learning.grading import for_student
 from educa.learning.models import QuizAttempt
-from educa.learning.permissions import can_view_attempt
 from educa.learning.selectors import (
     attempt_review,
-    attempt_to_submit,
-    attempt_with_quiz,
     certificate_by_code,
+    own_attempt,
     quiz_with_course,
 )
 from educa.learning.services import AttemptClosed, start_attempt, submit_attempt
@@ -192,12 +189,10 @@ def _answers(answers: list[AnswerInput]) -> list[dict[str, Any]]:
 
 
 def _own_attempt(
-    user: User,
-    attempt_id: int,
-    find: Callable[[int], QuizAttempt | None] = attempt_with_quiz,
+    user: User, attempt_id: int, *, to_submit: bool = False
 ) -> QuizAttempt:
-    attempt = find(attempt_id)
-    if attempt is None or not can_view_attempt(user, attempt):
+    attempt = own_attempt(user, attempt_id, to_submit=to_submit)
+    if attempt is None:
         raise not_found("No such attempt.")
     return attempt
 
@@ -269,9 +264,7 @@ class Mutation:
         self, info: Info, attempt_id: strawberry.ID, answers: list[AnswerInput]
     ) -> AttemptResult:
         user = signed_in(info)
-        attempt = _own_attempt(
-            user, parse_id(attempt_id, "attemptId"), find=attempt_to_submit
-        )
+        attempt = _own_attempt(user, parse_id(attempt_id, "attemptId"), to_submit=True)
         try:
             attempt = submit_attempt(
                 student=user, attempt=attempt, answers=_answers(answers)

@@ -36,7 +36,7 @@ from educa.courses.models import Choice, Content, Course, Enrollment, Question, 
 from educa.courses.selectors import enrolled_courses
 from educa.learning.grading import correct_answer, for_student, question_bank
 from educa.learning.models import Certificate, ContentCompletion, QuizAttempt
-from educa.learning.permissions import answers_released
+from educa.learning.permissions import answers_released, can_view_attempt
 from educa.ops.queries import instance_with_pk
 
 CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,24}")
@@ -329,6 +329,16 @@ def attempt_with_quiz(attempt_id: int) -> QuizAttempt | None:
     return (
         QuizAttempt.objects.select_related("quiz__course").filter(pk=attempt_id).first()
     )
+
+
+def own_attempt(
+    user: User | AnonymousUser, attempt_id: int, *, to_submit: bool = False
+) -> QuizAttempt | None:
+    """The user's own attempt `attempt_id` (`can_view_attempt`), as
+    `attempt_with_quiz` reads it, or as `attempt_to_submit` does for a
+    submission; else None."""
+    attempt = (attempt_to_submit if to_submit else attempt_with_quiz)(attempt_id)
+    return attempt if attempt and can_view_attempt(user, attempt) else None
 
 
 def attempt_to_submit(attempt_id: int) -> QuizAttempt | None:
