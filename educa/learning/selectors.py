@@ -37,7 +37,7 @@ from educa.courses.selectors import enrolled_courses
 from educa.learning.grading import correct_answer, for_student, question_bank
 from educa.learning.models import Certificate, ContentCompletion, QuizAttempt
 from educa.learning.permissions import answers_released, can_view_attempt
-from educa.ops.queries import instance_with_pk
+from educa.ops.queries import count_rows, instance_with_pk
 
 CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,24}")
 
@@ -124,19 +124,22 @@ def course_progress(student: User | AnonymousUser, course: Course) -> CourseProg
 
 
 def progress_counts(student: User, course_id: int) -> tuple[int, int]:
-    """(contents done, contents in course `course_id`): one counting query."""
-    counts = Content.objects.filter(module__course_id=course_id).aggregate(
-        done=Count(
-            "pk",
-            filter=Exists(
-                ContentCompletion.objects.filter(
-                    student_id=student.pk, content=OuterRef("pk")
-                )
-            ),
-        ),
-        total=Count("pk"),
+    """(contents done, contents in course `course_id`): the student's rows
+    of the course counted by one fixed statement (educa/ops/queries.py; a
+    content never moves to another course, and its rows go with it when it
+    is deleted), the course's contents from the shared cache."""
+    done = count_rows(ContentCompletion, student=student.pk, course=course_id)
+    return done, contents_in_course(course_id)
+
+
+def contents_in_course(course_id: int) -> int:
+    """How many contents course `course_id` has, from the shared cache:
+    every content added or deleted bumps the catalog generation in its
+    transaction (courses.services)."""
+    return cached(
+        f"course:{course_id}:contents-count",
+        lambda: Content.objects.filter(module__course_id=course_id).count(),
     )
-    return counts["done"], counts["total"]
 
 
 def _count_of(queryset: QuerySet, group: str) -> Coalesce:

@@ -18,11 +18,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from educa.accounts.models import User
-from educa.courses.models import Content, Course, Enrollment, Quiz
+from educa.courses.models import Content, Course, Quiz
 from educa.learning.completion_email import queue_completion_email
 from educa.learning.grading import clean_answers, freeze_questions, graded_answers
 from educa.learning.models import (
@@ -31,7 +30,7 @@ from educa.learning.models import (
     ContentCompletion,
     QuizAttempt,
 )
-from educa.learning.permissions import can_record_progress
+from educa.learning.permissions import can_record_progress, can_take_quiz
 from educa.learning.selectors import (
     enrolled_attempts,
     progress_counts,
@@ -48,6 +47,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # so a few more; the constraints alone keep the count within the maximum.
 START_TRIES = 10
 NOT_ENROLLED = "Only students enrolled in the course make progress."
+ALREADY_SUBMITTED = "This attempt was already submitted."
 
 
 class AttemptClosed(Exception):
@@ -222,15 +222,18 @@ def submit_attempt(
     (PermissionDenied) to a student no longer enrolled.
 
     The attempt is written by one UPDATE that takes it only while it is
-    open and in time, so of two submits (two tabs) one is stored and the
-    other changes nothing. A pass commits with the quiz done, then counts
-    whether that completed the course.
+    still open, so of two submits (two tabs) one is stored and the other
+    changes nothing; its deadline never moves, so the time is checked
+    before. A pass commits with the quiz done, then counts whether that
+    completed the course.
     """
     if attempt.student_id != student.pk:
         raise PermissionDenied("This is not your attempt.")
     now = timezone.now()
     if closed := _closed_because(attempt, now):
         raise AttemptClosed(closed)
+    if not can_take_quiz(student, attempt.quiz):
+        raise PermissionDenied(NOT_ENROLLED)
     # The questions never change once the attempt started: grading needs no
     # lock.
     graded = graded_answers(
@@ -248,13 +251,13 @@ def submit_attempt(
     }
     course_id = attempt.quiz.course_id
     if not fields["passed"]:
-        _close_attempt(attempt, fields, now, course_id=course_id)
+        _close_attempt(attempt, fields, now)
         return attempt
     # The pass and the quiz done commit together; the course's completion
     # is counted once they have.
     content_id = quiz_content_id(attempt.quiz)
     with transaction.atomic():
-        _close_attempt(attempt, fields, now, course_id=course_id)
+        _close_attempt(attempt, fields, now)
         if content_id is not None:
             ContentCompletion.objects.bulk_create(
                 [
@@ -268,28 +271,16 @@ def submit_attempt(
     return attempt
 
 
-def _close_attempt(
-    attempt: QuizAttempt, fields: dict[str, Any], now: datetime, *, course_id: int
-) -> None:
-    """Write `fields` on the attempt if it is still open and in time at
-    `now` (what was read earlier may be stale: another tab submitted) and
-    its student still enrolled in course `course_id`, in one statement;
-    else AttemptClosed, or PermissionDenied."""
+def _close_attempt(attempt: QuizAttempt, fields: dict[str, Any], now: datetime) -> None:
+    """Write `fields` on the attempt if it is still open (what was read
+    earlier may be stale: another tab submitted), in one statement; else
+    AttemptClosed."""
     still_open = QuizAttempt.objects.filter(
-        Q(deadline=None) | Q(deadline__gte=now - SUBMIT_GRACE),
-        Exists(
-            Enrollment.objects.filter(
-                student_id=OuterRef("student_id"), course_id=course_id
-            )
-        ),
-        pk=attempt.pk,
-        status=QuizAttempt.Status.OPEN,
+        pk=attempt.pk, status=QuizAttempt.Status.OPEN
     )
     if not still_open.update(**fields):
-        attempt.refresh_from_db(fields=["status", "deadline"])
-        if closed := _closed_because(attempt, now):
-            raise AttemptClosed(closed)
-        raise PermissionDenied(NOT_ENROLLED)
+        attempt.refresh_from_db(fields=["status"])
+        raise AttemptClosed(_closed_because(attempt, now) or ALREADY_SUBMITTED)
     for name, value in fields.items():
         setattr(attempt, name, value)
 
@@ -297,7 +288,7 @@ def _close_attempt(
 def _closed_because(attempt: QuizAttempt, now: datetime) -> str | None:
     """Why the attempt takes no answers at `now`, or None if it does."""
     if attempt.status == QuizAttempt.Status.SUBMITTED:
-        return "This attempt was already submitted."
+        return ALREADY_SUBMITTED
     if attempt.status == QuizAttempt.Status.EXPIRED or attempt.time_is_up(now):
         return "Time is up: this attempt's deadline has passed."
     return None

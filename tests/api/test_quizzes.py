@@ -13,7 +13,7 @@ from educa.learning.models import (
     ContentCompletion,
     QuizAttempt,
 )
-from educa.learning.selectors import quiz_to_take
+from educa.learning.selectors import contents_in_course, quiz_to_take
 from educa.learning.services import complete_content, start_attempt, submit_attempt
 from tests.factories import (
     EnrollmentFactory,
@@ -663,11 +663,12 @@ def test_an_unknown_certificate_is_404(api, db, code):
 @pytest.mark.parametrize(
     ("answers", "statements"),
     [
-        # the Bearer user, the attempt, the UPDATE that closes it
-        (wrong_answers, 3),
+        # the Bearer user, the attempt, the enrollment, the UPDATE that
+        # closes it
+        (wrong_answers, 4),
         # ... in a savepoint (the test's transaction) with the quiz done,
         # then the course's progress counted
-        (right_answers, 7),
+        (right_answers, 8),
     ],
 )
 def test_a_submission_takes_a_fixed_number_of_statements(
@@ -677,7 +678,9 @@ def test_a_submission_takes_a_fixed_number_of_statements(
     student = EnrollmentFactory(course=course).student
     attempt, _ = start_attempt(student=student, quiz=quiz)
     client = as_user(student)
-    quiz_to_take(quiz.pk)  # the quiz as every start and submission reads it
+    # What every start and submission reads from the shared cache.
+    quiz_to_take(quiz.pk)
+    contents_in_course(course.pk)
 
     with django_assert_num_queries(statements) as captured:
         response = client.post(
