@@ -26,16 +26,15 @@ from educa.learning.grading import SHORT_ANSWER_LIMIT, for_student
 from educa.learning.models import Certificate, QuizAttempt
 from educa.learning.permissions import (
     can_record_progress,
-    can_view_attempt,
     can_view_gradebook,
 )
 from educa.learning.selectors import (
     Gradebook,
     attempt_review,
-    attempt_with_quiz,
     certificate_by_code,
     course_gradebook,
     course_progress,
+    own_attempt,
     quiz_to_take,
 )
 from educa.learning.services import (
@@ -369,8 +368,8 @@ class QuizAttemptsView(APIView):
         quiz = quiz_to_take(pk)
         if quiz is None:
             raise NotFound()
-        # start_attempt refuses whoever may not take it (can_take_quiz), under
-        # the lock it counts attempts with.
+        # start_attempt refuses whoever may not take it (can_take_quiz) with
+        # the same query that counts their attempts.
         attempt, created = start_attempt(student=request.user, quiz=quiz)
         return Response(
             _open_attempt_data(attempt),
@@ -378,9 +377,9 @@ class QuizAttemptsView(APIView):
         )
 
 
-def _own_attempt(request: Request, pk: int) -> QuizAttempt:
-    attempt = attempt_with_quiz(pk)
-    if attempt is None or not can_view_attempt(request.user, attempt):
+def _own_attempt(request: Request, pk: int, *, to_submit: bool = False) -> QuizAttempt:
+    attempt = own_attempt(request.user, pk, to_submit=to_submit)
+    if attempt is None:
         raise NotFound()
     return attempt
 
@@ -448,7 +447,7 @@ class AttemptSubmitView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Submit the answers; questions left out score nothing. 409 for a
         second submit or after the deadline (the attempt still counts)."""
-        attempt = _own_attempt(request, pk)
+        attempt = _own_attempt(request, pk, to_submit=True)
         # SubmitSerializer documents the shape; submit_attempt checks every
         # answer against the attempt's questions (and says which is wrong).
         if not isinstance(request.data, dict) or "answers" not in request.data:

@@ -24,11 +24,10 @@ from educa.graphql.errors import bad_input, not_found
 from educa.graphql.permissions import signed_in
 from educa.learning.grading import for_student
 from educa.learning.models import QuizAttempt
-from educa.learning.permissions import can_view_attempt
 from educa.learning.selectors import (
     attempt_review,
-    attempt_with_quiz,
     certificate_by_code,
+    own_attempt,
     quiz_with_course,
 )
 from educa.learning.services import AttemptClosed, start_attempt, submit_attempt
@@ -189,9 +188,11 @@ def _answers(answers: list[AnswerInput]) -> list[dict[str, Any]]:
     return given
 
 
-def _own_attempt(user: User, attempt_id: int) -> QuizAttempt:
-    attempt = attempt_with_quiz(attempt_id)
-    if attempt is None or not can_view_attempt(user, attempt):
+def _own_attempt(
+    user: User, attempt_id: int, *, to_submit: bool = False
+) -> QuizAttempt:
+    attempt = own_attempt(user, attempt_id, to_submit=to_submit)
+    if attempt is None:
         raise not_found("No such attempt.")
     return attempt
 
@@ -249,8 +250,8 @@ class Mutation:
         quiz = quiz_with_course(parse_id(quiz_id, "quizId"))
         if quiz is None:
             raise not_found("No such quiz.")
-        # start_attempt refuses whoever may not take it (can_take_quiz), under
-        # the lock it counts attempts with.
+        # start_attempt refuses whoever may not take it (can_take_quiz) with
+        # the same query that counts their attempts.
         attempt, created = start_attempt(student=user, quiz=quiz)
         return OpenAttempt.of(attempt, created=created)
 
@@ -263,7 +264,7 @@ class Mutation:
         self, info: Info, attempt_id: strawberry.ID, answers: list[AnswerInput]
     ) -> AttemptResult:
         user = signed_in(info)
-        attempt = _own_attempt(user, parse_id(attempt_id, "attemptId"))
+        attempt = _own_attempt(user, parse_id(attempt_id, "attemptId"), to_submit=True)
         try:
             attempt = submit_attempt(
                 student=user, attempt=attempt, answers=_answers(answers)

@@ -85,7 +85,8 @@ class QuizAttempt(models.Model):
     class Meta:
         ordering = ["quiz", "student", "number"]
         constraints = [
-            # The attempt count is taken under a lock; these hold even so.
+            # No lock counts attempts: these settle two tabs starting at once
+            # (learning.services.start_attempt).
             models.UniqueConstraint(
                 fields=["quiz", "student", "number"], name="attempt_number_unique"
             ),

@@ -18,12 +18,12 @@ from educa.courses.models import Question, Quiz
 from educa.courses.permissions import can_edit_course, can_view_contents
 from educa.learning.grading import SHORT_ANSWER_LIMIT, for_student
 from educa.learning.models import QuizAttempt
-from educa.learning.permissions import can_take_quiz, can_view_attempt
+from educa.learning.permissions import can_take_quiz
 from educa.learning.selectors import (
     attempt_review,
-    attempt_with_quiz,
     attempts_of,
     content_of_quiz,
+    own_attempt,
     quiz_for_taking,
 )
 from educa.learning.services import AttemptClosed, start_attempt, submit_attempt
@@ -85,9 +85,11 @@ def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return redirect(attempt)
 
 
-def _own_attempt(request: HttpRequest, attempt_id: int) -> QuizAttempt:
-    attempt = attempt_with_quiz(attempt_id)
-    if attempt is None or not can_view_attempt(request.user, attempt):
+def _own_attempt(
+    request: HttpRequest, attempt_id: int, *, to_submit: bool = False
+) -> QuizAttempt:
+    attempt = own_attempt(request.user, attempt_id, to_submit=to_submit)
+    if attempt is None:
         raise Http404("No such attempt.")
     return attempt
 
@@ -182,7 +184,7 @@ def _answers_from_form(
 def quiz_attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade the form's answers once; a bad answer shows the form again with
     what was entered, and nothing is stored."""
-    attempt = _own_attempt(request, attempt_id)
+    attempt = _own_attempt(request, attempt_id, to_submit=True)
     if attempt.status != QuizAttempt.Status.OPEN:
         messages.error(request, "This attempt is closed.")
         return redirect(attempt)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
     Exists,
@@ -35,7 +36,8 @@ from educa.courses.models import Choice, Content, Course, Enrollment, Question, 
 from educa.courses.selectors import enrolled_courses
 from educa.learning.grading import correct_answer, for_student, question_bank
 from educa.learning.models import Certificate, ContentCompletion, QuizAttempt
-from educa.learning.permissions import answers_released
+from educa.learning.permissions import answers_released, can_view_attempt
+from educa.ops.queries import count_rows, instance_with_pk
 
 CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,24}")
 
@@ -121,20 +123,23 @@ def course_progress(student: User | AnonymousUser, course: Course) -> CourseProg
     )
 
 
-def progress_counts(student: User, course: Course) -> tuple[int, int]:
-    """(contents done, contents in the course): one counting query."""
-    counts = Content.objects.filter(module__course=course).aggregate(
-        done=Count(
-            "pk",
-            filter=Exists(
-                ContentCompletion.objects.filter(
-                    student_id=student.pk, content=OuterRef("pk")
-                )
-            ),
-        ),
-        total=Count("pk"),
+def progress_counts(student: User, course_id: int) -> tuple[int, int]:
+    """(contents done, contents in course `course_id`): the student's rows
+    of the course counted by one fixed statement (educa/ops/queries.py; a
+    content never moves to another course, and its rows go with it when it
+    is deleted), the course's contents from the shared cache."""
+    done = count_rows(ContentCompletion, student=student.pk, course=course_id)
+    return done, contents_in_course(course_id)
+
+
+def contents_in_course(course_id: int) -> int:
+    """How many contents course `course_id` has, from the shared cache:
+    every content added or deleted bumps the catalog generation in its
+    transaction (courses.services)."""
+    return cached(
+        f"course:{course_id}:contents-count",
+        lambda: Content.objects.filter(module__course_id=course_id).count(),
     )
-    return counts["done"], counts["total"]
 
 
 def _count_of(queryset: QuerySet, group: str) -> Coalesce:
@@ -210,8 +215,10 @@ def quizzes_of_module(module_id: int) -> dict[int, Quiz]:
 
 def quiz_to_take(quiz_id: int) -> Quiz | None:
     """The quiz (its settings, not its course) with its `question_bank`,
-    the questions in order as `grading.question_bank` freezes them: what a
-    start needs, from the shared cache, or None. Every edit of a quiz, its
+    the questions in order as `grading.question_bank` freezes them, and
+    `content_id`, the content showing it (a quiz is created with its content
+    and shown by no other): what a start and a submission need, from the
+    shared cache, or None. Every edit of a quiz, its
     questions or its module's contents bumps the catalog generation in its
     transaction (courses.services, quiz_services), so a copy is used only
     while none happened: at worst an attempt starting as an edit commits
@@ -220,7 +227,14 @@ def quiz_to_take(quiz_id: int) -> Quiz | None:
 
 
 def _quiz_with_bank(quiz_id: int) -> Quiz | None:
-    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    showing_quiz = Content.objects.filter(
+        content_type=ContentType.objects.get_for_model(Quiz), object_id=quiz_id
+    ).order_by("pk")
+    quiz = (
+        Quiz.objects.annotate(content_id=Subquery(showing_quiz.values("pk")[:1]))
+        .filter(pk=quiz_id)
+        .first()
+    )
     if quiz is not None:
         quiz.question_bank = question_bank(
             Question.objects.filter(quiz=quiz)
@@ -239,6 +253,13 @@ def quiz_question_bank(quiz: Quiz) -> list[dict[str, Any]]:
         return quiz.question_bank
     current = quiz_to_take(quiz.pk)
     return current.question_bank if current is not None else []
+
+
+def quiz_content_id(quiz: Quiz) -> int | None:
+    """The id of the content showing `quiz` (which its pass marks done):
+    carried by a quiz `quiz_to_take` gave, else read through it."""
+    current = quiz if hasattr(quiz, "content_id") else quiz_to_take(quiz.pk)
+    return current.content_id if current is not None else None
 
 
 def quiz_with_course(quiz_id: int) -> Quiz | None:
@@ -311,6 +332,29 @@ def attempt_with_quiz(attempt_id: int) -> QuizAttempt | None:
     return (
         QuizAttempt.objects.select_related("quiz__course").filter(pk=attempt_id).first()
     )
+
+
+def own_attempt(
+    user: User | AnonymousUser, attempt_id: int, *, to_submit: bool = False
+) -> QuizAttempt | None:
+    """The user's own attempt `attempt_id` (`can_view_attempt`), as
+    `attempt_with_quiz` reads it, or as `attempt_to_submit` does for a
+    submission; else None."""
+    attempt = (attempt_to_submit if to_submit else attempt_with_quiz)(attempt_id)
+    return attempt if attempt and can_view_attempt(user, attempt) else None
+
+
+def attempt_to_submit(attempt_id: int) -> QuizAttempt | None:
+    """The attempt with its quiz as `quiz_to_take` gives it (its current
+    review policy, the content showing it), or None: what a submission
+    needs, in one fixed statement (educa/ops/queries.py) and one cache read.
+    Its course is not loaded."""
+    attempt = instance_with_pk(QuizAttempt, attempt_id)
+    quiz = quiz_to_take(attempt.quiz_id) if attempt is not None else None
+    if quiz is None:
+        return None
+    attempt.quiz = quiz
+    return attempt
 
 
 def attempt_answers(attempt: QuizAttempt) -> dict[int, dict[str, Any]]:

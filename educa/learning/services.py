@@ -1,12 +1,13 @@
 """Writes of learning outcomes: contents done, quiz attempts, course completion.
 
-A write that may complete the course (a content marked done, a quiz
-passed) first locks that student's enrollment row: it proves the
-enrollment, and it serialises the student's own concurrent requests (the
-last two contents done at once), so counts taken inside the transaction are
-true. Starting and failing an attempt need no lock: the database's
-constraints settle two tabs starting (`start_attempt`), and a conditional
-UPDATE two tabs submitting (`submit_attempt`).
+No write takes a lock. A content made done (marked, or a quiz passed)
+commits its row first and counts the course's progress after: of two
+writes finishing a course at once (its last two contents, in two tabs),
+the one that counts last sees both rows, and the certificate's unique
+constraint lets only one of them issue it (`_complete_course_if_done`).
+The database's constraints also settle two tabs starting an attempt
+(`start_attempt`), and a conditional UPDATE two tabs submitting
+(`submit_attempt`).
 """
 
 import secrets
@@ -15,14 +16,12 @@ from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from educa.accounts.models import User
-from educa.courses.models import Content, Course, Enrollment, Quiz
+from educa.courses.models import Content, Course, Quiz
 from educa.learning.completion_email import queue_completion_email
 from educa.learning.grading import clean_answers, freeze_questions, graded_answers
 from educa.learning.models import (
@@ -31,9 +30,11 @@ from educa.learning.models import (
     ContentCompletion,
     QuizAttempt,
 )
+from educa.learning.permissions import can_record_progress, can_take_quiz
 from educa.learning.selectors import (
     enrolled_attempts,
     progress_counts,
+    quiz_content_id,
     quiz_question_bank,
 )
 from educa.realtime.notify import notify_user
@@ -46,6 +47,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # so a few more; the constraints alone keep the count within the maximum.
 START_TRIES = 10
 NOT_ENROLLED = "Only students enrolled in the course make progress."
+ALREADY_SUBMITTED = "This attempt was already submitted."
 
 
 class AttemptClosed(Exception):
@@ -53,15 +55,9 @@ class AttemptClosed(Exception):
     out (transports answer 409)."""
 
 
-def _lock_enrollment(student: User, course: Course) -> None:
-    """Lock the student's enrollment in `course`, or refuse: only enrolled
-    students make progress."""
-    locked = student.is_authenticated and list(
-        Enrollment.objects.select_for_update()
-        .filter(student_id=student.pk, course_id=course.pk)
-        .values_list("pk", flat=True)
-    )
-    if not locked:
+def _check_enrolled(student: User, course: Course) -> None:
+    """Only enrolled students make progress."""
+    if not can_record_progress(student, course):
         raise PermissionDenied(NOT_ENROLLED)
 
 
@@ -69,29 +65,26 @@ def _content_course(content: Content) -> Course:
     return content.module.course
 
 
-@transaction.atomic
 def complete_content(*, student: User, content: Content) -> ContentCompletion:
     """Mark `content` done for `student` (again is fine). Completing the
     course's last content completes the course. A quiz is done when passed,
     not by marking it."""
     course = _content_course(content)
-    _lock_enrollment(student, course)
+    _check_enrolled(student, course)
     if content.kind == "quiz":
         raise ValidationError("A quiz is done when you pass it.")
     completion, created = ContentCompletion.objects.get_or_create(
         student=student, content=content, defaults={"course": course}
     )
     if created:
-        _complete_course_if_done(student, course)
+        _complete_course_if_done(student, course.pk)
     return completion
 
 
-@transaction.atomic
 def uncomplete_content(*, student: User, content: Content) -> bool:
     """Mark `content` not done again; True if it was done. A course already
     completed stays completed, its certificate valid."""
-    course = _content_course(content)
-    _lock_enrollment(student, course)
+    _check_enrolled(student, _content_course(content))
     if content.kind == "quiz":
         raise ValidationError("A passed quiz stays done.")
     deleted, _ = ContentCompletion.objects.filter(
@@ -105,22 +98,29 @@ def _new_code() -> str:
     return "-".join(raw[index : index + 4] for index in range(0, 16, 4))
 
 
-def _complete_course_if_done(student: User, course: Course) -> Certificate | None:
+def _complete_course_if_done(student: User, course_id: int) -> Certificate | None:
     """Issue the course's certificate when every content is done, once.
-    Runs under the enrollment lock."""
-    done, total = progress_counts(student, course)
+
+    Called after the write that made a content done has committed (see the
+    module's docstring): the certificate's unique constraint decides which
+    of two writes finishing the course at once issues it, and only that one
+    tells the student."""
+    done, total = progress_counts(student, course_id)
     if total == 0 or done < total:
         return None
-    if Certificate.objects.filter(student=student, course=course).exists():
-        return None
-    certificate = Certificate.objects.create(
-        code=_new_code(),
+    course = Course.objects.select_related("owner").get(pk=course_id)
+    certificate, created = Certificate.objects.get_or_create(
         student=student,
         course=course,
-        student_name=student.name,
-        course_title=course.title,
-        instructor_name=course.owner.name,
+        defaults={
+            "code": _new_code(),
+            "student_name": student.name,
+            "course_title": course.title,
+            "instructor_name": course.owner.name,
+        },
     )
+    if not created:
+        return None
     notify_user(
         student.pk,
         {
@@ -222,15 +222,18 @@ def submit_attempt(
     (PermissionDenied) to a student no longer enrolled.
 
     The attempt is written by one UPDATE that takes it only while it is
-    open and in time, so of two submits (two tabs) one is stored and the
-    other changes nothing. Only a pass, which may complete the course, runs
-    in a transaction under the enrollment lock.
+    still open, so of two submits (two tabs) one is stored and the other
+    changes nothing; its deadline never moves, so the time is checked
+    before. A pass commits with the quiz done, then counts whether that
+    completed the course.
     """
     if attempt.student_id != student.pk:
         raise PermissionDenied("This is not your attempt.")
     now = timezone.now()
     if closed := _closed_because(attempt, now):
         raise AttemptClosed(closed)
+    if not can_take_quiz(student, attempt.quiz):
+        raise PermissionDenied(NOT_ENROLLED)
     # The questions never change once the attempt started: grading needs no
     # lock.
     graded = graded_answers(
@@ -246,39 +249,38 @@ def submit_attempt(
         "status": QuizAttempt.Status.SUBMITTED,
         "submitted_at": now,
     }
-    quiz = attempt.quiz
+    course_id = attempt.quiz.course_id
     if not fields["passed"]:
-        _close_attempt(attempt, fields, now, course_id=quiz.course_id)
+        _close_attempt(attempt, fields, now)
         return attempt
+    # The pass and the quiz done commit together; the course's completion
+    # is counted once they have.
+    content_id = quiz_content_id(attempt.quiz)
     with transaction.atomic():
-        _lock_enrollment(student, quiz.course)
-        _close_attempt(attempt, fields, now, course_id=quiz.course_id)
-        _quiz_passed(student, quiz)
+        _close_attempt(attempt, fields, now)
+        if content_id is not None:
+            ContentCompletion.objects.bulk_create(
+                [
+                    ContentCompletion(
+                        student=student, content_id=content_id, course_id=course_id
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+    _complete_course_if_done(student, course_id)
     return attempt
 
 
-def _close_attempt(
-    attempt: QuizAttempt, fields: dict[str, Any], now: datetime, *, course_id: int
-) -> None:
-    """Write `fields` on the attempt if it is still open and in time at
-    `now` (what was read earlier may be stale: another tab submitted) and
-    its student still enrolled in course `course_id`, in one statement;
-    else AttemptClosed, or PermissionDenied."""
+def _close_attempt(attempt: QuizAttempt, fields: dict[str, Any], now: datetime) -> None:
+    """Write `fields` on the attempt if it is still open (what was read
+    earlier may be stale: another tab submitted), in one statement; else
+    AttemptClosed."""
     still_open = QuizAttempt.objects.filter(
-        Q(deadline=None) | Q(deadline__gte=now - SUBMIT_GRACE),
-        Exists(
-            Enrollment.objects.filter(
-                student_id=OuterRef("student_id"), course_id=course_id
-            )
-        ),
-        pk=attempt.pk,
-        status=QuizAttempt.Status.OPEN,
+        pk=attempt.pk, status=QuizAttempt.Status.OPEN
     )
     if not still_open.update(**fields):
-        attempt.refresh_from_db(fields=["status", "deadline"])
-        if closed := _closed_because(attempt, now):
-            raise AttemptClosed(closed)
-        raise PermissionDenied(NOT_ENROLLED)
+        attempt.refresh_from_db(fields=["status"])
+        raise AttemptClosed(_closed_because(attempt, now) or ALREADY_SUBMITTED)
     for name, value in fields.items():
         setattr(attempt, name, value)
 
@@ -286,21 +288,7 @@ def _close_attempt(
 def _closed_because(attempt: QuizAttempt, now: datetime) -> str | None:
     """Why the attempt takes no answers at `now`, or None if it does."""
     if attempt.status == QuizAttempt.Status.SUBMITTED:
-        return "This attempt was already submitted."
+        return ALREADY_SUBMITTED
     if attempt.status == QuizAttempt.Status.EXPIRED or attempt.time_is_up(now):
         return "Time is up: this attempt's deadline has passed."
     return None
-
-
-def _quiz_passed(student: User, quiz: Quiz) -> None:
-    contents = Content.objects.filter(
-        content_type=ContentType.objects.get_for_model(Quiz), object_id=quiz.pk
-    ).values_list("pk", flat=True)
-    ContentCompletion.objects.bulk_create(
-        [
-            ContentCompletion(student=student, content_id=pk, course=quiz.course)
-            for pk in contents
-        ],
-        ignore_conflicts=True,
-    )
-    _complete_course_if_done(student, quiz.course)

@@ -4,7 +4,8 @@ Building and compiling an ORM query costs more here than PostgreSQL takes to
 answer it. Through the ORM, the enrollment check and the Bearer user's row
 made a cached `contents` request take 1.4 times the CPU and answer about
 0.7 times as many requests a second (bench/README.md, "Framework parts
-kept"). Each statement is built once per model from Django's documented
+kept"); a quiz submission reads its attempt and counts the student's
+progress with them too (bench/README.md, "The exam starts"). Each statement is built once per model from Django's documented
 `Model._meta` API and quoted by the connection, so no table name is written
 by hand and the same code runs on PostgreSQL and SQLite
 (tests/ops/test_queries.py runs it on both).
@@ -43,6 +44,14 @@ def _first_row(
         return cursor.fetchone()
 
 
+def count_rows(model: type[Model], **values: object) -> int:
+    """How many rows of `model` have fields equal to `values`."""
+    fields = tuple(values)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_count(model, fields), [values[field] for field in fields])
+        return cursor.fetchone()[0]
+
+
 def instance_with_pk(model: type[M], pk: object) -> M | None:
     """The `model` instance with primary key `pk`, or None; the ORM's column
     conversions apply (raw())."""
@@ -51,19 +60,30 @@ def instance_with_pk(model: type[M], pk: object) -> M | None:
 
 @cache
 def _select(model: type[Model], selected: str | None, fields: tuple[str, ...]) -> str:
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-
-    def column(field: str) -> str:
-        return quote(model._meta.get_field(field).column)
-
-    what = "1" if selected is None else column(selected)
-    where = " AND ".join(f"{column(field)} = %s" for field in fields)
+    what = "1" if selected is None else _column(model, selected)
     # Only quoted names from the model go into the text; values are parameters.
-    return f"SELECT {what} FROM {quote(model._meta.db_table)} WHERE {where} LIMIT 1"  # noqa: S608
+    return f"SELECT {what} FROM {_table(model)} WHERE {_where(model, fields)} LIMIT 1"  # noqa: S608
+
+
+@cache
+def _count(model: type[Model], fields: tuple[str, ...]) -> str:
+    return f"SELECT COUNT(*) FROM {_table(model)} WHERE {_where(model, fields)}"  # noqa: S608
+
+
+def _where(model: type[Model], fields: tuple[str, ...]) -> str:
+    return " AND ".join(f"{_column(model, field)} = %s" for field in fields)
+
+
+def _table(model: type[Model]) -> str:
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[Model], field: str) -> str:
+    column = model._meta.get_field(field).column
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(column)
 
 
 @cache
 def _by_pk(model: type[Model]) -> str:
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    return f"SELECT * FROM {table} WHERE {pk} = %s"  # noqa: S608
+    pk = _column(model, model._meta.pk.name)
+    return f"SELECT * FROM {_table(model)} WHERE {pk} = %s"  # noqa: S608

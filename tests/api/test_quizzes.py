@@ -13,6 +13,7 @@ from educa.learning.models import (
     ContentCompletion,
     QuizAttempt,
 )
+from educa.learning.selectors import contents_in_course, quiz_to_take
 from educa.learning.services import complete_content, start_attempt, submit_attempt
 from tests.factories import (
     EnrollmentFactory,
@@ -657,3 +658,36 @@ def test_an_unknown_certificate_is_404(api, db, code):
 
     assert response.status_code == 404
     assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "statements"),
+    [
+        # the Bearer user, the attempt, the enrollment, the UPDATE that
+        # closes it
+        (wrong_answers, 4),
+        # ... in a savepoint (the test's transaction) with the quiz done,
+        # then the course's progress counted
+        (right_answers, 8),
+    ],
+)
+def test_a_submission_takes_a_fixed_number_of_statements(
+    as_user, course, module, quiz, answers, statements, django_assert_num_queries
+):
+    add_content(module)  # not done: the pass does not complete the course
+    student = EnrollmentFactory(course=course).student
+    attempt, _ = start_attempt(student=student, quiz=quiz)
+    client = as_user(student)
+    # What every start and submission reads from the shared cache.
+    quiz_to_take(quiz.pk)
+    contents_in_course(course.pk)
+
+    with django_assert_num_queries(statements) as captured:
+        response = client.post(
+            f"/api/attempts/{attempt.pk}/submit/",
+            {"answers": answers(attempt)},
+            format="json",
+        )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["passed"] is (answers is right_answers), captured

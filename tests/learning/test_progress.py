@@ -124,6 +124,29 @@ def test_a_course_completed_stays_completed_when_contents_are_added(
     assert (progress.percent, progress.certificate is not None) == (75, True)
 
 
+def test_a_content_added_before_the_last_one_is_done_keeps_the_course_open(
+    enrolled_student, course, course_contents, django_capture_on_commit_callbacks
+):
+    # The first ones done have the course's contents counted (and cached);
+    # the instructor's addition, once committed, counts at the last one.
+    for content in course_contents[:2]:
+        complete_content(student=enrolled_student, content=content)
+    with django_capture_on_commit_callbacks(execute=True):
+        added = add_content(
+            module=course_contents[0].module,
+            by=course.owner,
+            kind="text",
+            title="More",
+            content="x",
+        )
+
+    complete_content(student=enrolled_student, content=course_contents[2])
+    assert not Certificate.objects.exists()
+
+    complete_content(student=enrolled_student, content=added)
+    assert Certificate.objects.filter(student=enrolled_student).count() == 1
+
+
 def test_certificate_codes_are_long_and_distinct(course, course_contents):
     students = [EnrollmentFactory(course=course).student for _ in range(3)]
     for student in students:

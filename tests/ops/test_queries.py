@@ -8,7 +8,7 @@ import pytest
 from educa.accounts.selectors import user_with_id
 from educa.courses.models import Enrollment
 from educa.courses.permissions import is_enrolled
-from educa.ops.queries import instance_with_pk, row_exists, value_of
+from educa.ops.queries import count_rows, instance_with_pk, row_exists, value_of
 from tests.factories import CourseFactory, EnrollmentFactory, StudentFactory
 from tests.servers import REPO, django_env
 
@@ -45,6 +45,9 @@ outsider = StudentFactory()
 assert is_enrolled(enrolled, course) and not is_enrolled(outsider, course)
 assert user_with_id(enrolled.pk) == enrolled and user_with_id(10**6) is None
 assert user_with_id(enrolled.pk).date_joined == enrolled.date_joined
+from educa.courses.models import Enrollment
+from educa.ops.queries import count_rows
+assert count_rows(Enrollment, course=course.pk) == 1
 print("ok on", django.db.connection.vendor)
 """
 
@@ -78,3 +81,13 @@ def test_the_permission_and_the_selector_use_them(course, student):
 def test_value_of_reads_one_field_of_the_matching_row(student):
     assert value_of(type(student), "username", id=student.pk) == student.username
     assert value_of(type(student), "username", id=student.pk + 1000) is None
+
+
+def test_count_rows_counts_the_rows_matching_every_given_field(course, student):
+    EnrollmentFactory(course=course, student=student)
+    EnrollmentFactory(course=course)
+    EnrollmentFactory(student=student)
+
+    assert count_rows(Enrollment, course=course.pk) == 2
+    assert count_rows(Enrollment, course=course.pk, student=student.pk) == 1
+    assert count_rows(Enrollment, course=course.pk + 1000) == 0
