@@ -20,14 +20,12 @@ Its own database (educa_bench_gql) and Redis database (5).
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -205,70 +203,30 @@ async def graphql_fanout(
         for url in chat_urls
     ]
     await asyncio.sleep(2)  # every subscription listens
-    cpu_before = ws_fanout.cpu_seconds(pid)
-    expected = senders * messages
-    received = [set() for _ in subscribers]
-    latencies: list[float] = []
-    slots = [asyncio.Semaphore(window) for _ in range(senders)]
-    last_delivery = time.perf_counter()
-    everything = asyncio.Event()
-    complete = 0
-
-    async def read(index: int, socket) -> None:
-        nonlocal last_delivery, complete
-        async for raw in socket:
-            frame = json.loads(raw)
-            if frame.get("type") != "next":
-                continue
-            sender, seq, sent = frame["payload"]["data"]["chatMessages"][
-                "message"
-            ].split(":")
-            now = time.perf_counter()
-            latencies.append(now - float(sent))
-            last_delivery = now
-            received[index].add((int(sender), int(seq)))
-            if index == int(sender):
-                slots[index].release()
-            if len(received[index]) == expected:
-                complete += 1
-                if complete == len(subscribers):
-                    everything.set()
 
     async def drain(socket) -> None:
         async for _ in socket:
             pass
 
-    async def send(index: int) -> None:
-        for seq in range(messages):
-            try:
-                await asyncio.wait_for(slots[index].acquire(), timeout=60)
-            except TimeoutError:
-                return
-            body = f"{index}:{seq}:{time.perf_counter()}"
-            await chat[index].send(json.dumps({"message": body}))
-
-    tasks = [asyncio.create_task(read(i, s)) for i, s in enumerate(subscribers)]
-    tasks += [asyncio.create_task(drain(socket)) for socket in chat]
-    started = time.perf_counter()
-    await asyncio.gather(*(send(i) for i in range(senders)))
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(everything.wait(), timeout=60)
-    elapsed = last_delivery - started
-    cpu = ws_fanout.cpu_seconds(pid) - cpu_before
+    # The chat sockets post and hear their own room: read them too.
+    draining = [asyncio.create_task(drain(socket)) for socket in chat]
+    result = await ws_fanout.count_deliveries(
+        subscribers,
+        chat,
+        messages,
+        window,
+        lambda frame: (
+            frame["payload"]["data"]["chatMessages"]["message"]
+            if frame.get("type") == "next"
+            else None
+        ),
+        pid=pid,
+    )
     for socket in [*subscribers, *chat]:
         await socket.close()
-    for task in tasks:
+    for task in draining:
         task.cancel()
-    delivered = sum(len(r) for r in received)
-    latencies.sort()
-    return {
-        "delivered": delivered,
-        "lost": expected * len(subscribers) - delivered,
-        "per_second": delivered / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "cpu_us_per_delivery": cpu / max(delivered, 1) * 1e6,
-    }
+    return result
 
 
 async def fanout_rounds(

@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -226,6 +227,79 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def count_deliveries(
+    readers: list,
+    senders: list,
+    messages: int,
+    window: int,
+    message_of: Callable[[dict], str | None],
+    *,
+    pid: int,
+) -> dict:
+    """Each of `senders` posts `messages` chat messages ("sender:seq:sent"),
+    at most `window` of its own unseen by its own reader at a time; count what
+    each of `readers` receives (`message_of` finds the text in a frame, None
+    for other frames) until everyone has everything or 60 s pass without.
+    Sender `i` reads along as reader `i`. Delivered, lost, per second (first
+    send to last delivery), latency and the server's CPU per delivery."""
+    cpu_before = cpu_seconds(pid)
+    expected = len(senders) * messages
+    received = [set() for _ in readers]
+    latencies: list[float] = []
+    slots = [asyncio.Semaphore(window) for _ in senders]
+    last_delivery = time.perf_counter()
+    everything = asyncio.Event()
+    complete = 0
+
+    async def read(index: int, socket) -> None:
+        nonlocal last_delivery, complete
+        async for raw in socket:
+            text = message_of(json.loads(raw))
+            if text is None:
+                continue
+            sender, seq, sent = text.split(":")
+            now = time.perf_counter()
+            latencies.append(now - float(sent))
+            last_delivery = now
+            received[index].add((int(sender), int(seq)))
+            if index == int(sender):
+                slots[index].release()
+            if len(received[index]) == expected:
+                complete += 1
+                if complete == len(readers):
+                    everything.set()
+
+    async def send(index: int) -> None:
+        for seq in range(messages):
+            try:
+                # A sender whose socket died stops; its messages count lost.
+                await asyncio.wait_for(slots[index].acquire(), timeout=60)
+            except TimeoutError:
+                return
+            body = f"{index}:{seq}:{time.perf_counter()}"
+            await senders[index].send(json.dumps({"message": body}))
+
+    tasks = [asyncio.create_task(read(i, s)) for i, s in enumerate(readers)]
+    started = time.perf_counter()
+    await asyncio.gather(*(send(i) for i in range(len(senders))))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(everything.wait(), timeout=60)
+    elapsed = last_delivery - started
+    cpu = cpu_seconds(pid) - cpu_before
+    for task in tasks:
+        task.cancel()
+    delivered = sum(len(r) for r in received)
+    latencies.sort()
+    return {
+        "delivered": delivered,
+        "lost": expected * len(readers) - delivered,
+        "per_second": delivered / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "cpu_us_per_delivery": cpu / max(delivered, 1) * 1e6,
+    }
+
+
 async def fanout(
     addresses: list[str],
     senders: int,
@@ -238,66 +312,21 @@ async def fanout(
     sockets = await open_all(addresses, compression)
     await asyncio.sleep(1)
     bytes_before = sum(socket.received_bytes for socket in sockets)
-    cpu_before = cpu_seconds(pid)
-    expected = senders * messages
-    received = [set() for _ in sockets]
-    latencies: list[float] = []
-    slots = [asyncio.Semaphore(window) for _ in range(senders)]
-    last_delivery = time.perf_counter()
-    everything = asyncio.Event()
-    complete = 0
-
-    async def read(index: int, socket) -> None:
-        nonlocal last_delivery, complete
-        async for raw in socket:
-            frame = json.loads(raw)
-            if frame.get("type") != "chat_message":
-                continue
-            sender, seq, sent = frame["message"].split(":")
-            now = time.perf_counter()
-            latencies.append(now - float(sent))
-            last_delivery = now
-            received[index].add((int(sender), int(seq)))
-            if index == int(sender):
-                slots[index].release()
-            if len(received[index]) == expected:
-                complete += 1
-                if complete == len(sockets):
-                    everything.set()
-
-    async def send(index: int) -> None:
-        for seq in range(messages):
-            try:
-                # A sender whose socket died stops; its messages count lost.
-                await asyncio.wait_for(slots[index].acquire(), timeout=60)
-            except TimeoutError:
-                return
-            body = f"{index}:{seq}:{time.perf_counter()}"
-            await sockets[index].send(json.dumps({"message": body}))
-
-    readers = [asyncio.create_task(read(i, s)) for i, s in enumerate(sockets)]
-    started = time.perf_counter()
-    await asyncio.gather(*(send(i) for i in range(senders)))
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(everything.wait(), timeout=60)
-    elapsed = last_delivery - started
-    cpu = cpu_seconds(pid) - cpu_before
+    result = await count_deliveries(
+        sockets,
+        sockets[:senders],
+        messages,
+        window,
+        lambda frame: frame["message"] if frame.get("type") == "chat_message" else None,
+        pid=pid,
+    )
     received_bytes = sum(socket.received_bytes for socket in sockets) - bytes_before
     for socket in sockets:
         await socket.close()
-    for task in readers:
-        task.cancel()
-    delivered = sum(len(r) for r in received)
-    latencies.sort()
     return {
-        "delivered": delivered,
-        "lost": expected * len(sockets) - delivered,
-        "per_second": delivered / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        **result,
         "extensions": extensions(sockets[0]),
-        "bytes_per_delivery": received_bytes / max(delivered, 1),
-        "cpu_us_per_delivery": cpu / max(delivered, 1) * 1e6,
+        "bytes_per_delivery": received_bytes / max(result["delivered"], 1),
     }
 
 
