@@ -5,10 +5,11 @@ answer it. Through the ORM, the enrollment check and the Bearer user's row
 made a cached `contents` request take 1.4 times the CPU and answer about
 0.7 times as many requests a second (bench/README.md, "Framework parts
 kept"); a quiz submission reads its attempt and counts the student's
-progress with them too (bench/README.md, "The exam starts"). Each statement is built once per model from Django's documented
-`Model._meta` API and quoted by the connection, so no table name is written
-by hand and the same code runs on PostgreSQL and SQLite
-(tests/ops/test_queries.py runs it on both).
+progress with them too (bench/README.md, "The exam starts"). Each
+statement is built once per model from Django's documented `Model._meta`
+API and quoted by the connection, so no table name is written by hand and
+the same code runs on PostgreSQL and SQLite (tests/ops/test_queries.py
+runs it on both).
 """
 
 from functools import cache
