@@ -3,6 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from educa.accounts.avatars import avatar_url
@@ -62,8 +63,23 @@ class User(AbstractUser):
 
     def avatar_url(self, size: int = 64) -> str:
         """The picture of at least `size` pixels square: the uploaded one,
-        else a generated one with the person's initials."""
-        return avatar_url(stem=self.avatar, name=self.name, key=self.pk or 0, size=size)
+        else a generated one with the person's initials.
+
+        Worked out once per instance for its current picture, name and id:
+        a chat socket's user is one instance for the socket's life, and
+        every message it posts carries the sender's avatar, whose URL took
+        the socket's database thread 12 µs or more to reverse each time
+        (bench/README.md, "Issue 16: what a posted message cost more")."""
+        key = (self.avatar, self.name, self.pk, size)
+        if key not in self._avatar_urls:
+            self._avatar_urls[key] = avatar_url(
+                stem=self.avatar, name=self.name, key=self.pk or 0, size=size
+            )
+        return self._avatar_urls[key]
+
+    @cached_property
+    def _avatar_urls(self) -> dict[tuple[str, str, int | None, int], str]:
+        return {}
 
     @property
     def is_instructor(self) -> bool:

@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError
 
+from educa.accounts import models
+from educa.accounts.avatars import avatar_url
 from educa.accounts.models import INSTRUCTORS_GROUP
 from tests.factories import StudentFactory
 
@@ -33,3 +35,28 @@ def test_email_is_unique_ignoring_case(student):
 def test_name_prefers_the_display_name(db):
     assert StudentFactory(display_name="Ada L.").name == "Ada L."
     assert StudentFactory(username="plain", display_name="").name == "plain"
+
+
+def test_avatar_url_is_worked_out_once_per_picture_name_and_size(db, monkeypatch):
+    person = StudentFactory(display_name="Ada Lovelace")
+    worked_out = []
+
+    def counting(**kwargs):
+        worked_out.append(kwargs)
+        return avatar_url(**kwargs)
+
+    monkeypatch.setattr(models, "avatar_url", counting)
+
+    first = person.avatar_url(64)
+    assert person.avatar_url(64) == first
+    assert len(worked_out) == 1
+
+    person.display_name = "Grace Hopper"
+    renamed = person.avatar_url(64)
+    person.avatar = f"avatars/{person.pk}/abc"
+    uploaded = person.avatar_url(64)
+
+    assert len(worked_out) == 3
+    assert renamed != first
+    assert renamed.endswith("/GH.svg")
+    assert uploaded.endswith(f"avatars/{person.pk}/abc-64.webp")
