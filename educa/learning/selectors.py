@@ -197,22 +197,6 @@ def quiz_standings(student: User, quiz_ids: Iterable[int]) -> dict[int, QuizStan
     }
 
 
-def quiz_standing(student: User | AnonymousUser, quiz: Quiz) -> QuizStanding:
-    if not student.is_authenticated:
-        return QuizStanding(0, None, False)
-    return quiz_standings(student, [quiz.pk]).get(quiz.pk, QuizStanding(0, None, False))
-
-
-def quizzes_of_module(module_id: int) -> dict[int, Quiz]:
-    """The module's quizzes by id, with `questions_count`."""
-    return {
-        quiz.pk: quiz
-        for quiz in Quiz.objects.filter(contents__module_id=module_id).annotate(
-            questions_count=Count("questions", distinct=True)
-        )
-    }
-
-
 def quiz_to_take(quiz_id: int) -> Quiz | None:
     """The quiz (its settings, not its course) with its `question_bank`,
     the questions in order as `grading.question_bank` freezes them, and
