@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
     Exists,
@@ -200,9 +199,8 @@ def quiz_standings(student: User, quiz_ids: Iterable[int]) -> dict[int, QuizStan
 def quiz_to_take(quiz_id: int) -> Quiz | None:
     """The quiz (its settings, not its course) with its `question_bank`,
     the questions in order as `grading.question_bank` freezes them, and
-    `content_id`, the content showing it (a quiz is created with its content
-    and shown by no other): what a start and a submission need, from the
-    shared cache, or None. Every edit of a quiz, its
+    `content_id`, the content showing it: what a start and a submission
+    need, from the shared cache, or None. Every edit of a quiz, its
     questions or its module's contents bumps the catalog generation in its
     transaction (courses.services, quiz_services), so a copy is used only
     while none happened: at worst an attempt starting as an edit commits
@@ -211,11 +209,10 @@ def quiz_to_take(quiz_id: int) -> Quiz | None:
 
 
 def _quiz_with_bank(quiz_id: int) -> Quiz | None:
-    showing_quiz = Content.objects.filter(
-        content_type=ContentType.objects.get_for_model(Quiz), object_id=quiz_id
-    ).order_by("pk")
     quiz = (
-        Quiz.objects.annotate(content_id=Subquery(showing_quiz.values("pk")[:1]))
+        Quiz.objects.annotate(
+            content_id=Subquery(_contents_showing(quiz_id).values("pk")[:1])
+        )
         .filter(pk=quiz_id)
         .first()
     )
@@ -263,11 +260,17 @@ def quiz_for_taking(quiz_id: int) -> Quiz | None:
 
 def content_of_quiz(quiz: Quiz) -> Content | None:
     """The module slot the quiz sits in."""
+    return _contents_showing(quiz.pk).first()
+
+
+def _contents_showing(quiz_id: int) -> QuerySet[Content]:
+    """The content showing quiz `quiz_id`: a quiz is created with its
+    content and shown by no other."""
     return Content.objects.filter(
         content_type__app_label="courses",
         content_type__model="quiz",
-        object_id=quiz.pk,
-    ).first()
+        object_id=quiz_id,
+    ).order_by("pk")
 
 
 def enrolled_attempts(student: User, quiz: Quiz) -> list[QuizAttempt] | None:
