@@ -37,6 +37,7 @@ from educa.learning.selectors import (
     quiz_content_id,
     quiz_question_bank,
 )
+from educa.ops.queries import update_then_insert
 from educa.realtime.notify import notify_user
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
@@ -224,8 +225,8 @@ def submit_attempt(
     The attempt is written by one UPDATE that takes it only while it is
     still open, so of two submits (two tabs) one is stored and the other
     changes nothing; its deadline never moves, so the time is checked
-    before. A pass commits with the quiz done, then counts whether that
-    completed the course.
+    before. A pass writes the quiz done in the same statement, then counts
+    whether that completed the course.
     """
     if attempt.student_id != student.pk:
         raise PermissionDenied("This is not your attempt.")
@@ -250,35 +251,36 @@ def submit_attempt(
         "submitted_at": now,
     }
     course_id = attempt.quiz.course_id
-    if not fields["passed"]:
-        _close_attempt(attempt, fields, now)
-        return attempt
-    # The pass and the quiz done commit together; the course's completion
-    # is counted once they have.
-    content_id = quiz_content_id(attempt.quiz)
-    with transaction.atomic():
-        _close_attempt(attempt, fields, now)
-        if content_id is not None:
-            ContentCompletion.objects.bulk_create(
-                [
-                    ContentCompletion(
-                        student=student, content_id=content_id, course_id=course_id
-                    )
-                ],
-                ignore_conflicts=True,
-            )
-    _complete_course_if_done(student, course_id)
+    done = None
+    if fields["passed"] and (content_id := quiz_content_id(attempt.quiz)):
+        done = ContentCompletion(
+            student=student, content_id=content_id, course_id=course_id
+        )
+    _close_attempt(attempt, fields, now, done=done)
+    if fields["passed"]:
+        # Counted once the pass has committed (see the module's docstring).
+        _complete_course_if_done(student, course_id)
     return attempt
 
 
-def _close_attempt(attempt: QuizAttempt, fields: dict[str, Any], now: datetime) -> None:
+def _close_attempt(
+    attempt: QuizAttempt,
+    fields: dict[str, Any],
+    now: datetime,
+    *,
+    done: ContentCompletion | None,
+) -> None:
     """Write `fields` on the attempt if it is still open (what was read
-    earlier may be stale: another tab submitted), in one statement; else
+    earlier may be stale: another tab submitted), and with them `done`, the
+    quiz done at a pass: one statement, both or neither. Else
     AttemptClosed."""
-    still_open = QuizAttempt.objects.filter(
-        pk=attempt.pk, status=QuizAttempt.Status.OPEN
-    )
-    if not still_open.update(**fields):
+    if not update_then_insert(
+        QuizAttempt,
+        attempt.pk,
+        where={"status": QuizAttempt.Status.OPEN},
+        values=fields,
+        insert=done,
+    ):
         attempt.refresh_from_db(fields=["status"])
         raise AttemptClosed(_closed_because(attempt, now) or ALREADY_SUBMITTED)
     for name, value in fields.items():

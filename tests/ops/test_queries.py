@@ -4,11 +4,19 @@ import subprocess
 import sys
 
 import pytest
+from django.db import IntegrityError
+from django.utils import timezone
 
 from educa.accounts.selectors import user_with_id
 from educa.courses.models import Enrollment
 from educa.courses.permissions import is_enrolled
-from educa.ops.queries import count_rows, instance_with_pk, row_exists, value_of
+from educa.ops.queries import (
+    count_rows,
+    instance_with_pk,
+    row_exists,
+    update_then_insert,
+    value_of,
+)
 from tests.factories import CourseFactory, EnrollmentFactory, StudentFactory
 from tests.servers import REPO, django_env
 
@@ -48,6 +56,18 @@ assert user_with_id(enrolled.pk).date_joined == enrolled.date_joined
 from educa.courses.models import Enrollment
 from educa.ops.queries import count_rows
 assert count_rows(Enrollment, course=course.pk) == 1
+from educa.ops.queries import update_then_insert
+User = type(outsider)
+assert update_then_insert(
+    User, outsider.pk, where={"is_active": True}, values={"display_name": "Ada"},
+    insert=Enrollment(student=outsider, course=course),
+)
+assert User.objects.get(pk=outsider.pk).display_name == "Ada"
+assert is_enrolled(outsider, course)
+assert not update_then_insert(
+    User, outsider.pk, where={"is_active": False}, values={"display_name": "Bo"}
+)
+assert User.objects.get(pk=outsider.pk).display_name == "Ada"
 print("ok on", django.db.connection.vendor)
 """
 
@@ -91,3 +111,85 @@ def test_count_rows_counts_the_rows_matching_every_given_field(course, student):
     assert count_rows(Enrollment, course=course.pk) == 2
     assert count_rows(Enrollment, course=course.pk, student=student.pk) == 1
     assert count_rows(Enrollment, course=course.pk + 1000) == 0
+
+
+def test_update_then_insert_writes_both_in_one_statement(
+    course, student, django_assert_num_queries
+):
+    seen = timezone.now()
+
+    with django_assert_num_queries(1):
+        updated = update_then_insert(
+            type(student),
+            student.pk,
+            where={"is_active": True},
+            values={"display_name": "Ada", "last_login": seen},
+            insert=Enrollment(student=student, course=course),
+        )
+
+    assert updated
+    student.refresh_from_db()
+    assert (student.display_name, student.last_login) == ("Ada", seen)
+    enrollment = Enrollment.objects.get(student=student, course=course)
+    assert enrollment.enrolled_at is not None  # auto_now_add, as save() sets it
+
+
+def test_update_then_insert_writes_nothing_when_the_row_does_not_match(course, student):
+    updated = update_then_insert(
+        type(student),
+        student.pk,
+        where={"is_active": False},
+        values={"display_name": "Ada"},
+        insert=Enrollment(student=student, course=course),
+    )
+
+    assert not updated
+    student.refresh_from_db()
+    assert student.display_name != "Ada"
+    assert not is_enrolled(student, course)
+
+
+def test_update_then_insert_keeps_the_update_when_the_row_is_there_already(
+    course, student
+):
+    EnrollmentFactory(course=course, student=student)
+
+    updated = update_then_insert(
+        type(student),
+        student.pk,
+        where={"is_active": True},
+        values={"display_name": "Ada"},
+        insert=Enrollment(student=student, course=course),
+    )
+
+    assert updated
+    student.refresh_from_db()
+    assert student.display_name == "Ada"
+    assert count_rows(Enrollment, student=student.pk, course=course.pk) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_then_insert_writes_neither_when_the_insert_fails():
+    # Outside any transaction: the one statement is atomic on its own.
+    student = StudentFactory()
+
+    with pytest.raises(IntegrityError):
+        update_then_insert(
+            type(student),
+            student.pk,
+            where={"is_active": True},
+            values={"display_name": "Ada"},
+            insert=Enrollment(student=student, course_id=None),
+        )
+
+    student.refresh_from_db()
+    assert student.display_name != "Ada"
+
+
+def test_update_then_insert_without_an_insert_is_a_conditional_update(student):
+    kept = {"where": {"is_active": True}, "values": {"display_name": "Ada"}}
+
+    assert update_then_insert(type(student), student.pk, **kept)
+    assert not update_then_insert(type(student), student.pk + 1000, **kept)
+    student.refresh_from_db()
+    assert student.display_name == "Ada"
