@@ -1,7 +1,7 @@
 """Benchmark "the exam starts": 300 students start one quiz, then submit.
 
     flock /tmp/educa-bench.lock .venv/bin/python bench/exam.py [--rounds 3]
-        [--submit-seconds 60]
+        [--submit-seconds 60] [--passing half|all|none]
 
 Creates (once) and seeds its own PostgreSQL database `educa_bench_exam`: a
 course of 8 modules of 6 contents and a quiz of 20 questions (8 single
@@ -29,7 +29,9 @@ Each round measures two things, attempts deleted before each:
    - `start`: POST /api/quizzes/{id}/attempts/, and a second one from every
      tenth student (a second tab): 330 requests;
    - `submit`: POST /api/attempts/{id}/submit/ with all 20 answers (half
-     the students right, half wrong).
+     the students right, half wrong; `--passing all` or `none` makes every
+     submission a pass or a fail, to measure each path alone), and its
+     rate against `contents` in the same round.
 
 2. The exam as issue 14 describes it: the 330 starts sent one by one at
    evenly spaced instants over one second (students in a random order),
@@ -330,17 +332,18 @@ async def paced(
 
 
 def submissions(
-    connections: list[Connection], bodies: list[bytes], key: dict
+    connections: list[Connection], bodies: list[bytes], key: dict, passing: str
 ) -> list[tuple[Connection, str, str, bytes]]:
     """Each student's submit of the attempt their start answered with: all
-    20 answers, right for half the students and wrong for the others, in a
-    random order of students."""
+    20 answers, right for half the students and wrong for the others
+    (`passing` "half"), or right ("all") or wrong ("none") for every one,
+    in a random order of students."""
     import json
 
     requests = []
     for index, (connection, body) in enumerate(zip(connections, bodies, strict=False)):
         attempt = json.loads(body)
-        right = index % 2 == 0
+        right = passing == "all" or (passing == "half" and index % 2 == 0)
         answers = [
             {"question": q["id"], **key[q["id"]][0 if right else 1]}
             for q in attempt["questions"]
@@ -354,7 +357,12 @@ def submissions(
 
 
 async def capacity_round(
-    port: int, tokens_: list[str], course_id: int, quiz_id: int, key: dict
+    port: int,
+    tokens_: list[str],
+    course_id: int,
+    quiz_id: int,
+    key: dict,
+    passing: str,
 ) -> list[tuple[str, dict]]:
     """Bursts: every request of a step at the same instant."""
     connections = [Connection(port, token) for token in tokens_]
@@ -380,7 +388,7 @@ async def capacity_round(
     started = await burst([(c, "POST", start, b"") for c in connections + tabs])
     measured.append(("start", started))
     await django()
-    submits = submissions(connections, started["bodies"], key)
+    submits = submissions(connections, started["bodies"], key, passing)
     measured.append(("submit", await burst(submits)))
     await django()
     await asyncio.gather(*(c.close() for c in connections + tabs))
@@ -388,7 +396,12 @@ async def capacity_round(
 
 
 async def exam(
-    port: int, tokens_: list[str], quiz_id: int, key: dict, submit_seconds: float
+    port: int,
+    tokens_: list[str],
+    quiz_id: int,
+    key: dict,
+    submit_seconds: float,
+    passing: str,
 ) -> list[tuple[str, dict]]:
     """The issue's scenario: the starts (and second tabs) arrive evenly over
     one second in a random order of students, then the submissions evenly
@@ -404,7 +417,7 @@ async def exam(
     bodies = [b""] * len(order)
     for position, index in enumerate(order):
         bodies[index] = started["bodies"][position]
-    submits = submissions(connections, bodies[: len(connections)], key)
+    submits = submissions(connections, bodies[: len(connections)], key, passing)
     submitted = await paced(submits, submit_seconds)
     await asyncio.gather(*(c.close() for c in connections + tabs))
     return [("start", started), ("submit", submitted)]
@@ -466,6 +479,12 @@ def main() -> None:
         default=60,
         help="the window the exam's submissions are spread over",
     )
+    parser.add_argument(
+        "--passing",
+        choices=["half", "all", "none"],
+        default="half",
+        help="which students answer right (and pass): half of them, or all, or none",
+    )
     options = parser.parse_args()
 
     http_api.create_database(http_api.DATABASE)
@@ -500,7 +519,10 @@ def main() -> None:
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
         reset(quiz_id)
-        asyncio.run(capacity_round(port, students, course_id, quiz_id, key))  # warm
+        # warm
+        asyncio.run(
+            capacity_round(port, students, course_id, quiz_id, key, options.passing)
+        )
         print(
             f"uvicorn 1 worker, {STUDENTS} students (+{STUDENTS // SECOND_TABS} "
             "second tabs at the start)"
@@ -513,17 +535,29 @@ def main() -> None:
             reset(quiz_id)
             http_api.wait_until_idle(server.pid)
             measured = asyncio.run(
-                capacity_round(port, students, course_id, quiz_id, key)
+                capacity_round(port, students, course_id, quiz_id, key, options.passing)
             )
             reference = [(name, {"rps": r["rate"]}) for name, r in measured]
             for index, (name, result) in enumerate(measured):
                 ratio = result["rate"] / http_api.plain_django_around(reference, index)
                 print_row(number, name, result, f"{ratio:.2f}", totals)
+            rates = {name: result["rate"] for name, result in measured}
+            print(
+                f"|   | submit ÷ contents | {rates['submit'] / rates['contents']:.2f} "
+                "| | | | | | | | |"
+            )
             print(check_stored(quiz_id, dict(measured)["submit"], totals), flush=True)
             reset(quiz_id)
             http_api.wait_until_idle(server.pid)
             measured = asyncio.run(
-                exam(port, students, quiz_id, key, options.submit_seconds)
+                exam(
+                    port,
+                    students,
+                    quiz_id,
+                    key,
+                    options.submit_seconds,
+                    options.passing,
+                )
             )
             stored = check_stored(quiz_id, dict(measured)["submit"], totals)
             exams.append((measured, stored))
