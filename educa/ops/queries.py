@@ -15,7 +15,7 @@ runs it on both).
 `update_then_insert` is the one write: on PostgreSQL a conditional UPDATE
 and the INSERT that depends on it are one statement, atomic without a
 transaction, where `transaction.atomic()` takes four round trips (BEGIN,
-UPDATE, INSERT, COMMIT); a passed quiz submission answered 1.2 times as
+UPDATE, INSERT, COMMIT); a passed quiz submission answered 1.22 times as
 many requests a second with it (bench/README.md, "A pass in one
 statement").
 """
