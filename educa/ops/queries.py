@@ -96,24 +96,22 @@ def update_then_insert(
     params += [pk, *(_db_value(model, name, value) for name, value in where.items())]
     if insert is None:
         statement = _update(model, tuple(values), tuple(where))
-        with connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            return cursor.rowcount > 0
-    inserted = _inserted_fields(insert)
-    params += [
-        field.get_db_prep_save(field.pre_save(insert, add=True), connection)
-        for field in inserted
-    ]
-    statement = _update_then_insert(
-        model,
-        tuple(values),
-        tuple(where),
-        type(insert),
-        tuple(field.name for field in inserted),
-    )
+    else:
+        inserted = _inserted_fields(insert)
+        params += [
+            field.get_db_prep_save(field.pre_save(insert, add=True), connection)
+            for field in inserted
+        ]
+        statement = _update_then_insert(
+            model,
+            tuple(values),
+            tuple(where),
+            type(insert),
+            tuple(field.name for field in inserted),
+        )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        return cursor.fetchone()[0] > 0
+        return (cursor.rowcount if insert is None else cursor.fetchone()[0]) > 0
 
 
 def _db_value(model: type[Model], name: str, value: object) -> object:
