@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from educa.accounts.models import User
 from educa.accounts.selectors import user_with_id
 from educa.courses.models import Enrollment
 from educa.courses.permissions import is_enrolled
@@ -44,6 +45,7 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+from educa.accounts.models import User
 from educa.accounts.selectors import user_with_id
 from educa.courses.permissions import is_enrolled
 from tests.factories import CourseFactory, EnrollmentFactory, StudentFactory
@@ -113,6 +115,20 @@ def test_count_rows_counts_the_rows_matching_every_given_field(course, student):
     assert count_rows(Enrollment, course=course.pk + 1000) == 0
 
 
+def _name_ada_and_enroll(
+    student: User, enrollment: Enrollment, *, if_active: bool = True
+) -> bool:
+    """Name the student Ada if their `is_active` is `if_active`, and only
+    then insert `enrollment`."""
+    return update_then_insert(
+        type(student),
+        student.pk,
+        where={"is_active": if_active},
+        values={"display_name": "Ada"},
+        insert=enrollment,
+    )
+
+
 def test_update_then_insert_writes_both_in_one_statement(
     course, student, django_assert_num_queries
 ):
@@ -135,12 +151,8 @@ def test_update_then_insert_writes_both_in_one_statement(
 
 
 def test_update_then_insert_writes_nothing_when_the_row_does_not_match(course, student):
-    updated = update_then_insert(
-        type(student),
-        student.pk,
-        where={"is_active": False},
-        values={"display_name": "Ada"},
-        insert=Enrollment(student=student, course=course),
+    updated = _name_ada_and_enroll(
+        student, Enrollment(student=student, course=course), if_active=False
     )
 
     assert not updated
@@ -154,13 +166,7 @@ def test_update_then_insert_keeps_the_update_when_the_row_is_there_already(
 ):
     EnrollmentFactory(course=course, student=student)
 
-    updated = update_then_insert(
-        type(student),
-        student.pk,
-        where={"is_active": True},
-        values={"display_name": "Ada"},
-        insert=Enrollment(student=student, course=course),
-    )
+    updated = _name_ada_and_enroll(student, Enrollment(student=student, course=course))
 
     assert updated
     student.refresh_from_db()
@@ -174,13 +180,7 @@ def test_update_then_insert_writes_neither_when_the_insert_fails():
     student = StudentFactory()
 
     with pytest.raises(IntegrityError):
-        update_then_insert(
-            type(student),
-            student.pk,
-            where={"is_active": True},
-            values={"display_name": "Ada"},
-            insert=Enrollment(student=student, course_id=None),
-        )
+        _name_ada_and_enroll(student, Enrollment(student=student, course_id=None))
 
     student.refresh_from_db()
     assert student.display_name != "Ada"
